@@ -1,0 +1,11 @@
+"""A pytest plugin, loaded with ``-p anirena.pytest_env`` before Django starts.
+
+It points the data directory at a fresh temporary folder, so tests never touch
+the developer's ./var, and fixes the site URL the tests expect.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("ANIRENA_DATA_DIR", tempfile.mkdtemp(prefix="anirena-test-"))
+os.environ.setdefault("ANIRENA_SITE_URL", "http://testserver")

@@ -1,0 +1,18 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  // Drag a .torrent file anywhere onto the upload box to choose it.
+  const zone = document.querySelector(".dropzone");
+  const input = zone && zone.querySelector("input[type=file]");
+  if (zone && input) {
+    zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("dragover"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("dragover"));
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      zone.classList.remove("dragover");
+      if (event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  }
+});
