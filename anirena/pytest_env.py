@@ -9,3 +9,5 @@ import tempfile
 
 os.environ.setdefault("ANIRENA_DATA_DIR", tempfile.mkdtemp(prefix="anirena-test-"))
 os.environ.setdefault("ANIRENA_SITE_URL", "http://testserver")
+# Jobs run synchronously in tests, so their effects are visible when the call returns.
+os.environ.setdefault("ANIRENA_JOBS_IMMEDIATE", "1")

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "huey.contrib.djhuey",
     "anirena.core",
     "anirena.accounts",
     "anirena.torrents",
@@ -148,6 +149,27 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "anirena"}}
 REDIS_PREFIX = env_str("ANIRENA_REDIS_PREFIX", "anirena")
+
+# Jobs run on huey: a SQLite-backed queue consumed inside `anirena serve` by default,
+# Redis with separate `anirena run_huey` workers when ANIRENA_REDIS_URL is set.
+JOBS_IMMEDIATE = env_bool("ANIRENA_JOBS_IMMEDIATE", False)
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": f"{REDIS_PREFIX}-jobs",
+        "url": REDIS_URL,
+        "immediate": JOBS_IMMEDIATE,
+        "consumer": {"workers": 2, "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "anirena-jobs",
+        "filename": str(DATA_DIR / "jobs.sqlite3"),
+        "immediate": JOBS_IMMEDIATE,
+        "consumer": {"workers": 2, "worker_type": "thread"},
+    }
+JOBS_IN_PROCESS = env_bool("ANIRENA_JOBS_IN_PROCESS", not REDIS_URL)
 
 # --- Passwords and sessions ------------------------------------------------------
 
