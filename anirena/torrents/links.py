@@ -12,13 +12,9 @@ _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
 def magnet_uri(torrent: Torrent) -> str:
     tiers = trackers.tiers_with_site_first(torrent.tracker_tiers)
     urls = list(dict.fromkeys(url for tier in tiers for url in tier))
-    return build_magnet(
-        info_hash_v1=torrent.info_hash_v1,
-        info_hash_v2=torrent.info_hash_v2,
-        name=torrent.title,
-        size=torrent.size,
-        trackers=urls,
-    )
+    fields = {"info_hash_v1": torrent.info_hash_v1, "info_hash_v2": torrent.info_hash_v2,
+              "name": torrent.title, "total_size": torrent.size}
+    return build_magnet(fields, urls)
 
 
 def torrent_file_bytes(torrent: Torrent, metainfo: bytes) -> bytes:

@@ -19,6 +19,11 @@ from anirena.torrents.models import Category, Torrent, TorrentBlob
 from anirena.torrents.services.upload import DuplicateTorrent, UploadRejected, UploadRequest, upload_torrent
 
 
+# Piece sizes offered by the Create tab: powers of two from 16 KiB to 16 MiB.
+PIECE_SIZES = [(2**power, f"{2**power // 1024} KiB" if power < 20 else f"{2**power // 2**20} MiB")
+               for power in range(14, 25)]
+
+
 def listing_queryset():
     return Torrent.objects.select_related("category", "sub_category", "uploader", "group").defer(
         "description", "comment", "tracker_tiers"
@@ -110,7 +115,8 @@ def upload(request):
             messages.success(request, _("Your torrent is uploaded."))
             return redirect(torrent)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "duplicate": duplicate, "announce_urls": settings.ANNOUNCE_URLS}
+    context = {"form": form, "duplicate": duplicate, "announce_urls": settings.ANNOUNCE_URLS,
+               "piece_sizes": PIECE_SIZES}
     return render(request, "torrents/upload.html", context, status=status)
 
 

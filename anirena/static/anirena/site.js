@@ -16,3 +16,20 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Upload page tabs and the folder switch of the Create tab.
+document.addEventListener("DOMContentLoaded", () => {
+  const tabs = document.querySelectorAll(".tabs [role=tab]");
+  tabs.forEach((tab) => tab.addEventListener("click", () => {
+    tabs.forEach((other) => {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+    });
+  }));
+  const folder = document.getElementById("create-folder");
+  const files = document.getElementById("create-files");
+  if (folder && files) {
+    folder.addEventListener("change", () => { files.webkitdirectory = folder.checked; });
+  }
+});
