@@ -1,3 +1,4 @@
+import os
 import shutil
 
 import pytest
@@ -13,6 +14,9 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
+    # Playwright's sync API keeps an event loop running in this thread, which makes Django
+    # refuse database calls from the test body; the test server itself runs in its own thread.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     need(shutil.which("chromium") is not None, "Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
