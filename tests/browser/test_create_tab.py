@@ -15,21 +15,18 @@ def verify_with_libtorrent(torrent_bytes: bytes, save_path) -> float:
     session = lt.session({
         "listen_interfaces": "127.0.0.1:0",
         "enable_dht": False, "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,
+        "alert_mask": lt.alert_category.status,
     })
     params = lt.add_torrent_params()
     params.ti = lt.torrent_info(lt.bdecode(torrent_bytes))
     params.save_path = str(save_path)
-    params.flags &= ~lt.torrent_flags.auto_managed
-    params.flags |= lt.torrent_flags.paused
+    params.trackers = []
     handle = session.add_torrent(params)
-    handle.force_recheck()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        status = handle.status()
-        if status.state not in (lt.torrent_status.checking_files, lt.torrent_status.checking_resume_data) \
-                and status.progress > 0:
+        session.wait_for_alert(500)
+        if any(isinstance(alert, lt.torrent_checked_alert) for alert in session.pop_alerts()):
             break
-        time.sleep(0.1)
     return handle.status().progress
 
 
@@ -37,16 +34,15 @@ def verify_with_libtorrent(torrent_bytes: bytes, save_path) -> float:
 def test_create_tab_builds_valid_torrent(page, live_server, tmp_path, settings, uploader, version):
     settings.ANNOUNCE_URLS = [f"{live_server.url}/announce"]
     payload = tmp_path / "My Folder"
-    (payload / "sub").mkdir(parents=True)
-    (payload / "episode 01.mkv").write_bytes(bytes(range(256)) * 300)      # 76800 bytes
-    (payload / "sub" / "notes.txt").write_bytes(b"release notes\n" * 100)  # 1400 bytes
-    (payload / "sub" / "empty.nfo").write_bytes(b"")
+    payload.mkdir()
+    (payload / "episode 01.mkv").write_bytes(bytes(range(256)) * 300)  # 76800 bytes: several pieces
+    (payload / "notes.txt").write_bytes(b"release notes\n" * 100)      # 1400 bytes
+    (payload / "empty.nfo").write_bytes(b"")
 
     page.context.add_cookies([_session_cookie(live_server, uploader)])
     page.goto("/upload")
     page.click("#tab-create")
-    page.set_input_files("#create-files", [str(payload / "episode 01.mkv"), str(payload / "sub" / "notes.txt"),
-                                           str(payload / "sub" / "empty.nfo")])
+    page.set_input_files("#create-files", [str(payload / name) for name in ("episode 01.mkv", "notes.txt", "empty.nfo")])
     page.fill("#create-name", "My Folder")
     page.select_option("#create-version", version)
     page.select_option("#create-piece-length", "16384")
