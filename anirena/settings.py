@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "anirena.torrents",
     "anirena.groups",
     "anirena.moderation",
+    "anirena.search",
+    "anirena.anime",
+    "anirena.comments",
+    "anirena.stats",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +181,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if env_bool("ANIRENA_FAST_PASSWORD_HASHING", False):
+    PASSWORD_HASHERS.insert(0, "anirena.accounts.hashers.LowCostArgon2PasswordHasher")
 PASSWORD_MIN_LENGTH = env_int("ANIRENA_PASSWORD_MIN_LENGTH", 10, minimum=8)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -280,3 +286,40 @@ LOGGING = {
         "django": {"handlers": ["console", "file"], "level": "WARNING"},
     },
 }
+
+# --- Accounts ------------------------------------------------------------------------
+
+# Django's password reset token generator reads PASSWORD_RESET_TIMEOUT (seconds).
+PASSWORD_RESET_TIMEOUT = env_int("ANIRENA_PASSWORD_RESET_MAX_AGE", 60 * 60, minimum=60)
+PASSWORD_CHANGE_CODE_MAX_AGE = env_int("ANIRENA_PASSWORD_CHANGE_CODE_MAX_AGE", 15 * 60, minimum=60)
+LOGIN_STEP_MAX_AGE = 5 * 60
+LOGIN_FAILURES_PER_ACCOUNT = env_int("ANIRENA_LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
+LOGIN_FAILURES_PER_IP = env_int("ANIRENA_LOGIN_FAILURES_PER_IP", 50, minimum=1)
+LOGIN_FAILURE_WINDOW = env_int("ANIRENA_LOGIN_FAILURE_WINDOW", 15 * 60, minimum=1)
+MAIL_REQUESTS_PER_IP = env_int("ANIRENA_MAIL_REQUESTS_PER_IP", 20, minimum=1)
+MAIL_PER_ADDRESS = env_int("ANIRENA_MAIL_PER_ADDRESS", 5, minimum=1)
+ACCOUNT_DELETION_GRACE_DAYS = env_int("ANIRENA_ACCOUNT_DELETION_GRACE_DAYS", 30, minimum=0)
+BEARER_TOKEN_MAX_AGE = 3600
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "anirena.accounts.middleware.AccountMiddleware")
+
+# --- Community and site operation -----------------------------------------------------
+
+# Who may create release groups: "any" active user, "trusted" uploaders and staff, or "staff" only.
+GROUPS_USER_CREATION = env_choice("ANIRENA_GROUPS_USER_CREATION", "any", ("any", "trusted", "staff"))
+GROUPS_PER_PAGE = env_int("ANIRENA_GROUPS_PER_PAGE", 50, minimum=1, maximum=250)
+COMMENT_PER_PAGE = env_int("ANIRENA_COMMENT_PER_PAGE", 20, minimum=1, maximum=200)
+COMMENT_MAX_LENGTH = env_int("ANIRENA_COMMENT_MAX_LENGTH", 5000, minimum=1, maximum=65535)
+# Seconds the statistics page keeps its figures before counting again.
+STATS_CACHE_SECONDS = env_int("ANIRENA_STATS_CACHE_SECONDS", 300, minimum=0)
+# Seconds each process may keep the site mode before reading it again.
+SITE_MODE_CACHE_SECONDS = env_int("ANIRENA_SITE_MODE_CACHE_SECONDS", 5, minimum=0)
+# Web-form uploads per role: (uploads, window in seconds). Staff roles are not limited.
+UPLOAD_RATE_LIMITS = {
+    "user": (env_int("ANIRENA_UPLOAD_LIMIT_USER", 10, minimum=1), 3600),
+    "trusted": (env_int("ANIRENA_UPLOAD_LIMIT_TRUSTED", 100, minimum=1), 3600),
+}
+MIDDLEWARE += [
+    "anirena.moderation.middleware.SiteModeMiddleware",
+    "anirena.groups.middleware.GroupSubdomainMiddleware",
+]

@@ -65,7 +65,7 @@ def libtorrent_hashes(data: bytes) -> tuple[str | None, str | None]:
     """Return (v1, v2) info hashes as libtorrent computes them, hex, None where absent."""
     import libtorrent as lt
 
-    hashes = lt.torrent_info(lt.bdecode(data)).info_hashes()
+    hashes = lt.torrent_info(data).info_hashes()
     v1 = str(hashes.v1) if hashes.has_v1() else None
     v2 = hashes.v2.to_bytes().hex() if hashes.has_v2() else None
     return v1, v2

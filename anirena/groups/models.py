@@ -41,3 +41,21 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "user"], name="membership_unique")]
+
+
+class Invitation(models.Model):
+    """An invitation to join a group, sent by its owner or an admin; membership starts when the invitee accepts."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    role = models.CharField(max_length=8, choices=[(Membership.Role.ADMIN, "Admin"), (Membership.Role.MEMBER, "Member")],
+                            default=Membership.Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["group", "invitee"], name="invitation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} to {self.group}"

@@ -26,6 +26,7 @@ class UploadForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
                               help_text=_("Override the comment embedded in the torrent file."))
     comments_enabled = forms.BooleanField(label=_("Allow comments"), required=False, initial=True)
+    anime = forms.UUIDField(label=_("Anime"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -78,6 +78,7 @@ class Torrent(models.Model):
     uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="torrents")
     group = models.ForeignKey("release_groups.Group", on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="torrents")
+    anime = models.ForeignKey("anime.Anime", on_delete=models.SET_NULL, null=True, blank=True, related_name="torrents")
     completed = models.PositiveIntegerField(default=0)
     # Copied from the tracker's peer store by a periodic job, for sorting and the dead-torrent filter.
     seeders = models.PositiveIntegerField(default=0)

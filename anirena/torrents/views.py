@@ -3,19 +3,28 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from anirena.accounts.ipblock import is_ip_blocked
+from anirena.accounts.preferences import get_preferences
 from anirena.core.htmx import render_page_or_fragment
 from anirena.metainfo import MetainfoError, parse_torrent
+from anirena.moderation.audit import client_ip
+from anirena.moderation.sitemode import require_writable
+from anirena.moderation.upload_limits import enforce_upload_rate, record_upload
+from anirena.search.catalog import get_catalog
+from anirena.search.params import InvalidSearchParams, SearchParams
+from anirena.search.service import default_hide_adult, search_torrents
+from anirena.search.views import sort_links
 from anirena.torrents import links
 from anirena.torrents.filetree import build_file_tree
 from anirena.torrents.forms import UploadForm
-from anirena.torrents.models import Category, Torrent, TorrentBlob
+from anirena.torrents.models import Torrent, TorrentBlob
+from anirena.torrents.peers import attach_live_counts
 from anirena.torrents.services.upload import DuplicateTorrent, UploadRejected, UploadRequest, upload_torrent
 
 
@@ -31,10 +40,31 @@ def listing_queryset():
 
 
 def home(request):
-    paginator = Paginator(listing_queryset().order_by("-uploaded_at"), settings.TORRENTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    context = {"page": page, "torrents": page.object_list, "categories": Category.objects.all()}
-    return render_page_or_fragment(request, "torrents/home.html", "htmx/torrent_table.html", context)
+    """List and search torrents; takes the parameters of the API's search (see SearchParams)."""
+    errors = {}
+    try:
+        params = SearchParams.from_data(request.GET)
+        if params.per_page is None:
+            params = params.with_changes(per_page=get_preferences(request)["torrents_per_page"])
+        result = search_torrents(params, request.user)
+    except InvalidSearchParams as error:
+        errors = error.errors
+        params = SearchParams()
+        result = None
+    if result is not None:
+        attach_live_counts(result.torrents)
+    context = {
+        "params": params,
+        "result": result,
+        "torrents": result.torrents if result else [],
+        "errors": errors,
+        "catalog": get_catalog(),
+        "hide_adult": default_hide_adult(request.user) if params.hide_adult is None else params.hide_adult,
+        "tracker_enabled": settings.TRACKER_ENABLED,
+        "sort_links": sort_links(params, result),
+    }
+    status = 400 if errors else 200
+    return render_page_or_fragment(request, "torrents/home.html", "htmx/torrent_table.html", context, status=status)
 
 
 def detail(request, torrent_id):
@@ -82,9 +112,13 @@ def legacy_download(request, old_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
+    require_writable(request)
     user = request.user
     if not user.can_upload:
         reason = user.ban_reason if user.is_banned else _("Your account cannot upload right now.")
+        return render(request, "torrents/upload_forbidden.html", {"reason": reason}, status=403)
+    if is_ip_blocked(client_ip(request)):
+        reason = _("Uploads are not possible from your network. Contact the site staff if you think this is a mistake.")
         return render(request, "torrents/upload_forbidden.html", {"reason": reason}, status=403)
     form = UploadForm(request.POST or None, request.FILES or None, user=user)
     duplicate = None
@@ -102,8 +136,10 @@ def upload(request):
             is_private=data["is_private"],
             announce=data["announce"] or None,
             comments_enabled=data["comments_enabled"],
+            anime_id=str(data["anime"]) if data["anime"] else None,
         )
         try:
+            enforce_upload_rate(user)
             torrent = upload_torrent(user, upload_request)
         except DuplicateTorrent as error:
             duplicate = error.existing
@@ -112,6 +148,7 @@ def upload(request):
             target = error.field if error.field in form.fields else None
             form.add_error(target, error.message)
         else:
+            record_upload(user)
             messages.success(request, _("Your torrent is uploaded."))
             return redirect(torrent)
     status = 400 if request.method == "POST" else 200

@@ -18,7 +18,7 @@ def verify_with_libtorrent(torrent_bytes: bytes, save_path) -> float:
         "alert_mask": lt.alert_category.status,
     })
     params = lt.add_torrent_params()
-    params.ti = lt.torrent_info(lt.bdecode(torrent_bytes))
+    params.ti = lt.torrent_info(torrent_bytes)
     params.save_path = str(save_path)
     params.trackers = []
     handle = session.add_torrent(params)

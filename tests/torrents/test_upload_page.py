@@ -120,11 +120,16 @@ def test_name_and_comment_override(uploader_client):
 
 
 def test_banned_user_cannot_upload(client):
-    user = make_user("banned", is_banned=True, ban_reason="spamming")
+    user = make_user("banned")
     client.force_login(user)
-    response = client.get(reverse("torrents:upload"))
-    assert response.status_code == 403
-    assert "spamming" in response.content.decode()
+    user.is_banned, user.ban_reason = True, "spamming"
+    user.save()
+    response = post_upload(client, make_torrent())
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+    assert Torrent.objects.count() == 0
+    login = client.post(reverse("accounts:login"), {"login": "banned", "password": "correct horse battery staple"})
+    assert "spamming" in login.content.decode()
 
 
 def test_group_must_be_users_own(uploader_client, uploader):

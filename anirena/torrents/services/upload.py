@@ -66,6 +66,7 @@ class UploadRequest:
     trackers: str | None = None
     comments_enabled: bool = True
     legacy_id: int | None = None
+    anime_id: str | None = None
 
 
 @dataclass
@@ -83,6 +84,7 @@ class PreparedUpload:
     comments_enabled: bool
     legacy_id: int | None
     added_site_tracker: bool = False
+    anime: object | None = None
 
 
 def upload_torrent(user, request: UploadRequest, *, dry_run: bool = False,
@@ -114,6 +116,7 @@ def prepare_upload(user, request: UploadRequest, *, add_missing_site_tracker: bo
     category, sub_category = _resolve_category(request.category, request.sub_category)
     languages = _resolve_languages(request.languages)
     group = _resolve_group(user, request.group_id)
+    anime = _resolve_anime(request.anime_id)
 
     title = (request.name or "").strip() or meta.name.strip()
     if not title:
@@ -147,6 +150,7 @@ def prepare_upload(user, request: UploadRequest, *, add_missing_site_tracker: bo
         comments_enabled=request.comments_enabled,
         legacy_id=request.legacy_id,
         added_site_tracker=added,
+        anime=anime,
     )
 
 
@@ -258,6 +262,20 @@ def _resolve_group(user, group_id):
     return group
 
 
+def _resolve_anime(anime_id):
+    if anime_id in (None, ""):
+        return None
+    from anirena.anime.services import get_anime
+
+    anime = get_anime(anime_id)
+    if anime is None:
+        raise UploadRejected(
+            _("No anime entry has the id %(id)s; find the id with the anime search.") % {"id": anime_id},
+            field="anime_id", code="invalid_anime", status=400,
+        )
+    return anime
+
+
 def check_banned_patterns(title: str, file_names: list[str], description: str) -> None:
     """Raise UploadRejected when enabled banned patterns match the name, a file name or the description."""
     targets = {
@@ -323,13 +341,14 @@ def store_upload(user, prepared: PreparedUpload) -> Torrent:
                 sub_category=prepared.sub_category,
                 uploader=user,
                 group=prepared.group,
+                anime=prepared.anime,
                 comments_enabled=prepared.comments_enabled,
                 uploaded_at=timezone.now(),
             )
             TorrentBlob.objects.create(
                 torrent=torrent,
                 metainfo=prepared.metainfo,
-                files=[[entry.path, entry.size] for entry in meta.files],
+                files=[[display_path(meta, entry), entry.size] for entry in meta.files],
             )
             if prepared.languages:
                 torrent.languages.set(prepared.languages)
@@ -341,6 +360,11 @@ def store_upload(user, prepared: PreparedUpload) -> Torrent:
         raise
     logger.info("torrent %s uploaded by %s (%s)", torrent.pk, user.username, meta.info_hash_v1 or meta.info_hash_v2)
     return torrent
+
+
+def display_path(meta: Metainfo, entry) -> str:
+    """Return a file's path as clients save it: inside the torrent's folder for multi-file torrents."""
+    return f"{meta.name}/{entry.path}" if meta.multi_file else entry.path
 
 
 # Callables run inside the upload transaction (search index, tracker registry), registered by other apps.
