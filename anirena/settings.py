@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "anirena.torrents",
     "anirena.groups",
     "anirena.moderation",
+    "anirena.tracking",
     "anirena.search",
     "anirena.anime",
     "anirena.comments",
@@ -229,13 +230,23 @@ ANNOUNCE_URLS = env_list(
     [f"{SITE_URL}/announce", f"udp://{SITE_HOST}:{UDP_TRACKER_PORT}/announce"],
 )
 TRACKER_ENABLED = env_bool("ANIRENA_TRACKER_ENABLED", True)
-TRACKER_INTERVAL = env_int("ANIRENA_TRACKER_INTERVAL", 1800, minimum=10)
+TRACKER_INTERVAL = env_int("ANIRENA_TRACKER_INTERVAL", 1800, minimum=1)
 TRACKER_MIN_INTERVAL = env_int("ANIRENA_TRACKER_MIN_INTERVAL", 300, minimum=1)
 TRACKER_PEER_TTL = env_int("ANIRENA_TRACKER_PEER_TTL", 2 * TRACKER_INTERVAL, minimum=10)
 TRACKER_NUMWANT_DEFAULT = env_int("ANIRENA_TRACKER_NUMWANT_DEFAULT", 50, minimum=0)
 TRACKER_NUMWANT_MAX = env_int("ANIRENA_TRACKER_NUMWANT_MAX", 200, minimum=1)
 TRACKER_TRUST_IP_PARAM = env_bool("ANIRENA_TRACKER_TRUST_IP_PARAM", False)
 TRACKER_STORE = env_choice("ANIRENA_PEER_STORE", "redis" if REDIS_URL else "memory", ("memory", "redis"))
+if TRACKER_STORE == "redis" and not REDIS_URL:
+    raise ConfigError("ANIRENA_PEER_STORE=redis needs ANIRENA_REDIS_URL")
+# `anirena serve` runs the tracker unless a separate `anirena tracker` process does (scale-out).
+TRACKER_IN_PROCESS = env_bool("ANIRENA_TRACKER_IN_PROCESS", True)
+TRACKER_UDP_HOST = env_str("ANIRENA_UDP_TRACKER_HOST", "127.0.0.1")
+# A full reload of the registry drops deleted torrents; polling picks up other processes' uploads.
+TRACKER_REGISTRY_REFRESH_SECONDS = env_int("ANIRENA_TRACKER_REGISTRY_REFRESH", 600, minimum=5)
+TRACKER_REGISTRY_POLL_SECONDS = env_int("ANIRENA_TRACKER_REGISTRY_POLL", 5, minimum=1)
+TRACKER_COUNTS_COPY_SECONDS = env_int("ANIRENA_TRACKER_COUNTS_COPY", 60, minimum=1)
+TRACKER_COMPLETED_FLUSH_SECONDS = env_int("ANIRENA_TRACKER_COMPLETED_FLUSH", 60, minimum=1)
 DEAD_TORRENT_GRACE_DAYS = env_int("ANIRENA_DEAD_TORRENT_GRACE_DAYS", 30, minimum=0)
 
 # --- Internationalisation ---------------------------------------------------------
@@ -305,7 +316,7 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.Authenticatio
 
 # --- Community and site operation -----------------------------------------------------
 
-# Who may create release groups: "any" active user, "trusted" uploaders and staff, or "staff" only.
+# Release-group creation policy: "any" active user, "trusted" uploaders and staff, or "staff" only.
 GROUPS_USER_CREATION = env_choice("ANIRENA_GROUPS_USER_CREATION", "any", ("any", "trusted", "staff"))
 GROUPS_PER_PAGE = env_int("ANIRENA_GROUPS_PER_PAGE", 50, minimum=1, maximum=250)
 COMMENT_PER_PAGE = env_int("ANIRENA_COMMENT_PER_PAGE", 20, minimum=1, maximum=200)
@@ -323,3 +334,4 @@ MIDDLEWARE += [
     "anirena.moderation.middleware.SiteModeMiddleware",
     "anirena.groups.middleware.GroupSubdomainMiddleware",
 ]
+

@@ -20,10 +20,17 @@ def set_batch_reader(reader) -> None:
     _batch_reader = reader
 
 
-def live_counts(torrents: Iterable) -> dict:
-    """Return ``{torrent.pk: (seeders, leechers)}`` for the given torrents."""
+def live_counts(torrents: Iterable, *, stored_fallback: bool = True) -> dict:
+    """Return ``{torrent.pk: (seeders, leechers)}`` for the given torrents.
+
+    With ``stored_fallback=False`` a missing or unreachable store gives (0, 0)
+    instead of the stored counts, as the API's torrent details document.
+    """
     torrents = list(torrents)
-    fallback = {torrent.pk: (torrent.seeders, torrent.leechers) for torrent in torrents}
+    if stored_fallback:
+        fallback = {torrent.pk: (torrent.seeders, torrent.leechers) for torrent in torrents}
+    else:
+        fallback = {torrent.pk: (0, 0) for torrent in torrents}
     if _batch_reader is None or not torrents:
         return fallback
     try:
@@ -35,12 +42,16 @@ def live_counts(torrents: Iterable) -> dict:
 
 
 def swarm_hashes(torrent) -> list[bytes]:
+    return hashes_from_hex(torrent.info_hash_v1, torrent.info_hash_v2)
+
+
+def hashes_from_hex(info_hash_v1: str | None, info_hash_v2: str | None) -> list[bytes]:
     """Return the 20-byte hashes clients announce with: the v1 hash and the v2 hash truncated to 20 bytes."""
     hashes = []
-    if torrent.info_hash_v1:
-        hashes.append(bytes.fromhex(torrent.info_hash_v1))
-    if torrent.info_hash_v2:
-        hashes.append(bytes.fromhex(torrent.info_hash_v2)[:20])
+    if info_hash_v1:
+        hashes.append(bytes.fromhex(info_hash_v1))
+    if info_hash_v2:
+        hashes.append(bytes.fromhex(info_hash_v2)[:20])
     return hashes
 
 

@@ -73,6 +73,7 @@ def detail(request, torrent_id):
         pk=torrent_id,
     )
     blob = TorrentBlob.objects.only("files").get(torrent=torrent)
+    attach_live_counts([torrent])
     context = {
         "torrent": torrent,
         "file_tree": build_file_tree(blob.files),

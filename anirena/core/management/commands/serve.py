@@ -1,7 +1,11 @@
+import os
+
 import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from anirena.tracker import TrackerConfigError, check_store_for_workers
 
 
 class Command(BaseCommand):
@@ -22,9 +26,21 @@ class Command(BaseCommand):
                 "Several workers cannot share the in-process peer store, cache and job queue. "
                 "Set ANIRENA_REDIS_URL to use Redis, or run with --workers 1."
             )
+        if settings.TRACKER_ENABLED and settings.TRACKER_IN_PROCESS:
+            try:
+                check_store_for_workers(settings.TRACKER_STORE, workers)
+            except TrackerConfigError as error:
+                raise CommandError(str(error)) from None
+        if "ANIRENA_UDP_TRACKER_HOST" not in os.environ:
+            # The UDP tracker listens where the site does; worker processes read it from the environment.
+            os.environ["ANIRENA_UDP_TRACKER_HOST"] = host
+            settings.TRACKER_UDP_HOST = host
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=1)
         self.stdout.write(f"AniRena on http://{host}:{port}/ (data in {settings.DATA_DIR})")
+        if settings.TRACKER_ENABLED and settings.TRACKER_IN_PROCESS:
+            self.stdout.write(f"tracker on http://{host}:{port}/announce and udp://{settings.TRACKER_UDP_HOST}:"
+                              f"{settings.UDP_TRACKER_PORT}/announce ({settings.TRACKER_STORE} peer store)")
         uvicorn.run(
             "anirena.asgi:application",
             host=host,

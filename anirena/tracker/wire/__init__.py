@@ -1,0 +1,1 @@
+"""Encoding and decoding of tracker messages: bencoding, HTTP queries, UDP packets."""
