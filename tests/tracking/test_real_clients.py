@@ -64,7 +64,8 @@ def wait_until_tracked(site: SiteServer, data: bytes) -> None:
     from urllib.parse import quote_from_bytes
 
     info_hash = quote_from_bytes(lt.torrent_info(data).info_hashes().get_best().to_bytes()[:20])
-    tracked = wait_for(lambda: b"failure reason" not in _fetch(f"{site.url}/scrape?info_hash={info_hash}"), 30)
+    # A scrape leaves out torrents the tracker does not serve, so an empty file list means "not yet".
+    tracked = wait_for(lambda: _fetch(f"{site.url}/scrape?info_hash={info_hash}") != b"d5:filesdee", 30)
     assert tracked, "the site's tracker did not pick up the imported torrent"
 
 
