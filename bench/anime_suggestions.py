@@ -6,13 +6,15 @@ Usage (from the repository root):
 
 Runs on a fresh SQLite database in a temporary folder, so it never touches the
 site's data. It imports the titles file twice (the second run must change
-nothing), then asks `suggest_anime` for every release name of anitomy's test data
+nothing), then calls `suggest_anime` for every release name of anitomy's test data
 and counts right, wrong and missing suggestions. The defaults are the files of
 the shared test data folder (ANIRENA_SHARED_DATA).
 """
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -64,7 +66,9 @@ def _setup_django() -> None:
     # A throwaway SQLite database: the benchmark must never write into a configured site.
     os.environ.pop("ANIRENA_DATABASE_URL", None)
     os.environ.pop("ANIRENA_REDIS_URL", None)
-    os.environ["ANIRENA_DATA_DIR"] = tempfile.mkdtemp(prefix="anirena-bench-")
+    data_dir = tempfile.mkdtemp(prefix="anirena-bench-")
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    os.environ["ANIRENA_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anirena.settings")
     import logging
 

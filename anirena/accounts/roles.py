@@ -28,9 +28,12 @@ GROUP_PERMISSIONS = {
         "moderation.view_auditevent",
         "moderation.view_bannedpattern", "moderation.add_bannedpattern",
         "moderation.change_bannedpattern", "moderation.delete_bannedpattern",
+        "moderation.view_report", "moderation.change_report", "moderation.view_sitesettings",
+        "comments.view_comment", "comments.change_comment", "comments.delete_comment",
+        "anime.view_anime", "anime.change_anime",
     ],
     ADMINISTRATORS: [
-        "accounts.*", "torrents.*", "release_groups.*", "moderation.*",
+        "accounts.*", "torrents.*", "release_groups.*", "moderation.*", "comments.*", "anime.*",
         "auth.view_group", "auth.view_permission",
     ],
 }

@@ -1,6 +1,6 @@
 """Measure how often `suggest_anime` names the right entry for real release names.
 
-Used by `bench/anime_suggestions.py` and by the test that holds the figures. A
+Used by `bench/anime_suggestions.py` and by the test that checks the targets. A
 suggestion is right when a title or synonym of the suggested entry equals the
 expected title once both are normalised (`services.is_right_suggestion`).
 """

@@ -81,7 +81,7 @@ def _strip_qualifiers(words: list[str]) -> list[str]:
 _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)|【[^】]*】|\{[^}]*\}")
 _BRACKET_CONTENT = re.compile(r"\[([^\]]*)\]|【([^】]*)】|\(([^)]*)\)")
 _EXTENSION = re.compile(r"\.(?:mkv|mp4|avi|rmvb|wmv|ogm|m2ts|ts|webm|flv|torrent)$", re.IGNORECASE)
-# Where the title ends and the episode part begins: "S01E05", "Episode 3", "-ep1",
+# Episode markers, which end the title part of a name: "S01E05", "Episode 3", "-ep1",
 # " - 01", "-656", "第2期". The title is the text before the first such marker.
 _EPISODE_MARKERS = (
     re.compile(r"\bS\d{1,2}E\d{1,4}", re.IGNORECASE),
@@ -99,9 +99,9 @@ _MIN_BRACKET_KEY = 4
 def title_candidates(release_name: str) -> list[tuple[str, int]]:
     """Return (candidate title, tier) pairs for a release name, most likely first.
 
-    Tier 0 is the title anitopy parses; tier 1 is a cut or cleaned-up form of it
-    or of the release name; tier 2 comes from bracketed text, where some groups put
-    the title. A higher tier is a weaker guess.
+    Tier 0 is the title anitopy parses. Tier 1 is a cut or cleaned-up form of it or
+    of the release name. Tier 2 comes from bracketed text, where some groups put the
+    title. A higher tier is a weaker guess.
     """
     parsed = anitopy.parse(release_name) or {}
     anitopy_title = (parsed.get("anime_title") or "").strip()

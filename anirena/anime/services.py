@@ -95,7 +95,8 @@ def suggest_anime(release_name: str, *, min_confidence: float = SUGGESTION_MIN_C
         return None
     rows = _title_rows_for(candidates)
     for text, tier in candidates:
-        compact, stripped = names.compact_key(text), names.stripped_key(text)
+        compact = names.compact_key(text)[:KEY_MAX_LENGTH]
+        stripped = names.stripped_key(text)[:KEY_MAX_LENGTH]
         hits = [row for row in rows if row["compact_key"] == compact]
         exact = bool(hits)
         if not hits and stripped:

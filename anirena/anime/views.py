@@ -28,7 +28,7 @@ def detail(request, anime_id):
 
 @require_GET
 def search(request):
-    """The anime search page; with `picker=1` the result list of the upload form's anime picker."""
+    """Render the anime search page, or with `picker=1` the result list of the anime picker."""
     query = request.GET.get("q", "").strip()[:200]
     if request.GET.get("picker"):
         results = list(services.search_anime(query)[:PICKER_SIZE]) if query else []

@@ -8,13 +8,16 @@ def section_context(request, torrent, *, page_number=None, form=None, error: str
     user = request.user
     page = services.comment_page(torrent, page_number)
     closed_reason = services.closed_reason(user, torrent)
+    if form is None and closed_reason is None:
+        form = CommentForm()
     return {
+        "user": user,
         "torrent": torrent,
         "page": page,
         "comments": [_comment_entry(user, comment) for comment in page.object_list],
-        "comment_total": page.paginator.count,
+        "comment_total": services.comment_count(torrent),
         "closed_reason": closed_reason,
-        "form": form if form is not None else (CommentForm() if closed_reason is None else None),
+        "form": form,
         "can_lock": user.is_authenticated and user.is_site_staff,
         "error": error,
     }

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CommentForm(forms.Form):
-    # The length limit is checked by `services.clean_body`, so the page and the API say the same.
+    # The length limit is checked by `services.clean_body`, so the page and the API report the same limit.
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):

@@ -24,7 +24,7 @@ def group_subdomain(host: str) -> str | None:
 
 
 class GroupSubdomainMiddleware:
-    """Answer `/` on a group's subdomain with the group's page; every other path works as on the main host."""
+    """Serve `/` on a group's subdomain with the group's page; every other path works as on the main host."""
 
     def __init__(self, get_response):
         self.get_response = get_response

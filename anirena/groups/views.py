@@ -175,7 +175,7 @@ def invitations(request):
 @require_POST
 def invitation_answer(request, invitation_id, answer):
     if answer not in ("accept", "decline", "withdraw"):
-        raise Http404(_("Unknown answer; use accept, decline or withdraw."))
+        raise Http404(_("Unknown action %(action)s; use accept, decline or withdraw.") % {"action": answer})
     require_writable(request)
     invitation = get_object_or_404(Invitation.objects.select_related("group"), pk=invitation_id)
     try:

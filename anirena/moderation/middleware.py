@@ -1,6 +1,5 @@
 """Apply the site mode to every request: maintenance pages, and the answer to a refused write."""
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -21,12 +20,19 @@ def _is_staff(request) -> bool:
     return user is not None and user.is_authenticated and user.is_site_staff
 
 
+def _api_error(message: str, code: str):
+    """Build a 503 in the JSON API's error shape, which carries `detail` and `code` at the top level."""
+    from anirena.api.errors import ApiError, error_response
+
+    return error_response(ApiError(503, code, message))
+
+
 def maintenance_response(request):
     note = site_settings().message
     if _is_api(request):
         # NOTE: API clients match on this `code`; keep it stable.
         message = _("The site is down for maintenance. Please try again later.")
-        response = JsonResponse({"detail": f"{message} {note}".strip(), "code": "maintenance"}, status=503)
+        response = _api_error(f"{message} {note}".strip(), "maintenance")
     else:
         response = render(request, "moderation/maintenance.html", {"note": note}, status=503)
     response["Retry-After"] = RETRY_AFTER_SECONDS
@@ -36,7 +42,7 @@ def maintenance_response(request):
 def read_only_response(request, error: SiteReadOnly):
     if _is_api(request):
         # NOTE: API clients match on this `code`; keep it stable.
-        return JsonResponse({"detail": error.message, "code": "read_only"}, status=503)
+        return _api_error(error.message, "read_only")
     if getattr(request, "htmx", False):
         # htmx swaps only 2xx responses into the page, so the notice goes out as 200.
         return render(request, "moderation/read_only_notice.html", {"message": error.message})

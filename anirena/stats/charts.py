@@ -114,6 +114,6 @@ def _short_number(value: int) -> str:
     """Format an axis number compactly: 950, 1.5k, 12k, 3M."""
     for size, suffix in ((1_000_000, "M"), (1_000, "k")):
         if value >= size:
-            shown = value / size
-            return f"{shown:.1f}".rstrip("0").rstrip(".") + suffix
+            scaled = value / size
+            return f"{scaled:.1f}".rstrip("0").rstrip(".") + suffix
     return str(value)

@@ -70,7 +70,7 @@ def uploads_per_category() -> list[tuple[Category, int]]:
 
 
 def cached_figures(period: str) -> dict:
-    """Return totals and both series, counted at most once per STATS_CACHE_SECONDS for each period."""
+    """Return totals and both series for `period`, from the cache when they are younger than STATS_CACHE_SECONDS."""
     key = f"stats:figures:{period}"
     figures = cache.get(key)
     if figures is None:

@@ -4,7 +4,6 @@ import io
 import json
 
 import pytest
-import zstandard
 from django.core.management import CommandError, call_command
 
 from anirena.anime.importer import import_entries, read_dump
@@ -83,6 +82,7 @@ def test_minified_and_pretty_forms_agree(tmp_path):
 
 
 def test_gzip_zstandard_and_json_lines(tmp_path):
+    zstandard = pytest.importorskip("zstandard")
     body = json.dumps({"data": SAMPLE_ENTRIES}).encode()
     (tmp_path / "dump.json.gz").write_bytes(gzip.compress(body))
     (tmp_path / "dump.json.zst").write_bytes(zstandard.ZstdCompressor().compress(body))
