@@ -12,3 +12,14 @@ def uploader(db):
 def uploader_client(client, uploader):
     client.force_login(uploader)
     return client
+
+
+@pytest.fixture
+def site_data(transactional_db):
+    """Load the categories and languages again: transactional tests empty every table when they end."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("anirena.torrents.migrations.0002_categories_and_languages")
+    migration.load(apps, None)

@@ -5,7 +5,7 @@ import pytest
 from anirena.metainfo import parse_torrent
 from tests.factories import libtorrent_hashes
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site_data")]
 
 
 def verify_with_libtorrent(torrent_bytes: bytes, save_path) -> float:

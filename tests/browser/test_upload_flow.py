@@ -6,7 +6,7 @@ from django.core import mail
 from anirena.torrents.models import Torrent
 from tests.factories import libtorrent_hashes, make_torrent
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site_data")]
 
 
 def test_new_user_signs_up_uploads_and_downloads(page, live_server, tmp_path, settings):
