@@ -23,3 +23,16 @@ def site_data(transactional_db):
 
     migration = importlib.import_module("anirena.torrents.migrations.0002_categories_and_languages")
     migration.load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Return to the default language after each test.
+
+    LocaleMiddleware activates the request's language in the thread that serves it, which in
+    tests is the test's own thread, so a page fetched in Japanese would leak into later tests.
+    """
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
