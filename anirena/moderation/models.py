@@ -10,14 +10,14 @@ class BannedPattern(models.Model):
     """Content that uploads may not contain, checked against names, file names and descriptions."""
 
     class Kind(models.TextChoices):
-        SUBSTRING = "substring", "Substring (case-insensitive)"
-        REGEX = "regex", "Regular expression (case-insensitive)"
+        SUBSTRING = "substring", _("Substring (case-insensitive)")
+        REGEX = "regex", _("Regular expression (case-insensitive)")
 
     class Target(models.TextChoices):
-        ANY = "any", "Anywhere: name, file names, description and comments"
-        NAME = "name", "Name"
-        FILES = "files", "File names"
-        DESCRIPTION = "description", "Description"
+        ANY = "any", _("Anywhere: name, file names, description and comments")
+        NAME = "name", _("Name")
+        FILES = "files", _("File names")
+        DESCRIPTION = "description", _("Description")
 
     pattern = models.CharField(max_length=500)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SUBSTRING)
