@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "anirena.anime",
     "anirena.comments",
     "anirena.stats",
+    "anirena.api",
+    # Serves the bundled Swagger UI files of the API docs, so they load without a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -335,3 +338,14 @@ MIDDLEWARE += [
     "anirena.groups.middleware.GroupSubdomainMiddleware",
 ]
 
+# --- JSON API -------------------------------------------------------------------------
+
+# Each limit is (requests, window in seconds). Uploads and searches count per API key,
+# anime searches per client IP; staff accounts are exempt from the search and read limits.
+API_UPLOAD_RATE_LIMIT = (env_int("ANIRENA_API_UPLOAD_LIMIT", 30, minimum=1),
+                         env_int("ANIRENA_API_UPLOAD_WINDOW", 3600, minimum=1))
+API_SEARCH_RATE_LIMIT = (env_int("ANIRENA_API_SEARCH_LIMIT", 60, minimum=1),
+                         env_int("ANIRENA_API_SEARCH_WINDOW", 60, minimum=1))
+# Torrent details, comments and groups.
+API_READ_RATE_LIMIT = (env_int("ANIRENA_API_READ_LIMIT", 300, minimum=1),
+                       env_int("ANIRENA_API_READ_WINDOW", 60, minimum=1))

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("anirena.api.urls")),
     path("account/", include("anirena.accounts.urls")),
     path("", include("anirena.core.urls")),
     path("", include("anirena.search.urls")),

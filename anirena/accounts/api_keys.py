@@ -139,3 +139,42 @@ def authenticate_bearer_token(token: str):
         return None
     _touch(api_key)
     return api_key.user, api_key
+
+
+def unusable_key_owner(plain_key: str):
+    """Return the account of the active key that `plain_key` spells when that account may not use it.
+
+    "May not use it" means banned, disabled or waiting for deletion. Returns None for
+    a wrong, revoked or usable key. The API calls it after `authenticate_api_key`
+    failed, to return 403 (account state) instead of 401 (bad key).
+    """
+    parts = _split_key((plain_key or "").strip())
+    if parts is None:
+        return None
+    key_id, secret = parts
+    api_key = ApiKey.objects.select_related("user").filter(revoked_at__isnull=True, key_id=key_id).first()
+    if api_key is None or api_key.user.is_usable:
+        return None
+    if not hmac.compare_digest(api_key.secret_hash, _hash_secret(secret)):
+        return None
+    return api_key.user
+
+
+def unusable_token_owner(token: str):
+    """Return the account of a valid, unexpired token whose key is active when that account may not use it.
+
+    The counterpart of `unusable_key_owner` for bearer tokens.
+    """
+    token = (token or "").strip()
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    try:
+        payload = signing.loads(token[len(TOKEN_PREFIX):], salt=TOKEN_SALT, max_age=settings.BEARER_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    api_key = ApiKey.objects.select_related("user").filter(revoked_at__isnull=True, pk=payload.get("k")).first()
+    if api_key is None or api_key.user.is_usable or str(api_key.user_id) != payload.get("u"):
+        return None
+    return api_key.user

@@ -82,7 +82,8 @@ def get_public_group(id_or_slug) -> Group | None:
     """Return the public group with this numeric id or slug, with counts, or None."""
     groups = with_counts(Group.objects.filter(enabled=True, locked=False).select_related("owner"))
     text = str(id_or_slug).strip()
-    if text.isdigit():
+    # isdigit() is true for superscripts such as "²", which int() rejects; only ASCII digits are ids.
+    if text.isascii() and text.isdigit():
         return groups.filter(pk=int(text)).first()
     return groups.filter(slug=text.lower()).first()
 

@@ -1,0 +1,1 @@
+"""The JSON API (v1) under /api/: uploads, search, details, comments, anime and groups for scripts."""
