@@ -250,6 +250,10 @@ TRACKER_REGISTRY_REFRESH_SECONDS = env_int("ANIRENA_TRACKER_REGISTRY_REFRESH", 6
 TRACKER_REGISTRY_POLL_SECONDS = env_int("ANIRENA_TRACKER_REGISTRY_POLL", 5, minimum=1)
 TRACKER_COUNTS_COPY_SECONDS = env_int("ANIRENA_TRACKER_COUNTS_COPY", 60, minimum=1)
 TRACKER_COMPLETED_FLUSH_SECONDS = env_int("ANIRENA_TRACKER_COMPLETED_FLUSH", 60, minimum=1)
+# Scraping the other trackers that torrents list sends requests to hosts named by uploaders,
+# so it is off until an operator turns it on.
+EXTERNAL_SCRAPE_ENABLED = env_bool("ANIRENA_EXTERNAL_SCRAPE", False)
+EXTERNAL_SCRAPE_BATCH_SIZE = env_int("ANIRENA_EXTERNAL_SCRAPE_BATCH", 500, minimum=1)
 DEAD_TORRENT_GRACE_DAYS = env_int("ANIRENA_DEAD_TORRENT_GRACE_DAYS", 30, minimum=0)
 
 # --- Internationalisation ---------------------------------------------------------

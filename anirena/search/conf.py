@@ -20,6 +20,15 @@ SORT_WINDOW = 5000
 FEED_CACHE_SECONDS = 60
 
 
+def listing_cache_seconds() -> int:
+    """Return how long a rendered home-page table is reused: ``LISTING_CACHE_SECONDS``, else
+    ``ANIRENA_LISTING_CACHE_SECONDS``, else 15; 0 turns the cache off."""
+    configured = getattr(settings, "LISTING_CACHE_SECONDS", None)
+    if configured is not None:
+        return int(configured)
+    return env_int("ANIRENA_LISTING_CACHE_SECONDS", 15, minimum=0, maximum=3600)
+
+
 def rss_items() -> int:
     """Return how many items a feed lists: ``RSS_ITEMS``, else ``ANIRENA_RSS_ITEMS``, else 75."""
     configured = getattr(settings, "RSS_ITEMS", None)

@@ -1,8 +1,8 @@
 """The RSS 2.0 feed at /rss: the newest torrents for the same filters as the home page.
 
 Items follow the shape of nyaa.si's feed, which media managers (Sonarr,
-Medusa, Prowlarr) already read: ``<link>`` is the download (the .torrent, or
-the magnet URI with ``magnet=1``), ``<guid>`` the torrent's page, and the
+Medusa, Prowlarr) already read. ``<link>`` is the download (the .torrent, or
+the magnet URI with ``magnet=1``) and ``<guid>`` the torrent's page. The
 ``nyaa:`` elements carry seeders, leechers, completed downloads, the v1 info
 hash, the category and a human-readable size in binary units. Our own
 namespace adds the v2 info hash and the size in bytes under names that differ
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from anirena.metainfo import MetainfoError
 from anirena.search import conf, index
 from anirena.search.params import InvalidSearchParams, SearchParams
+from anirena.search.listing import torrent_url
 from anirena.search.query import parse_query
 from anirena.search.service import search_torrents
 from anirena.torrents import links
@@ -53,7 +54,7 @@ def xml_text(value: str) -> str:
 def nyaa_size(size: int) -> str:
     """Format a byte count as nyaa does ("609.6 MiB"), but in GiB past 1 TiB.
 
-    Note: Sonarr parses this element and knows KiB, MiB and GiB but not TiB.
+    Note: Sonarr parses this element and reads KiB, MiB and GiB but not TiB.
     """
     for unit, power in (("GiB", 3), ("MiB", 2)):
         if size >= 1024 ** power:
@@ -159,8 +160,8 @@ def _description(torrent, page_url: str, size: str) -> str:
 
 
 def _namespaced(torrent, size: str) -> list[tuple[str, str]]:
-    # Consumers want a 40-character hash here; a v2-only torrent gives the truncated
-    # v2 hash, which is what it announces with and what clients list it under.
+    # Consumers expect a 40-character hash here. A v2-only torrent gives its truncated
+    # v2 hash, because it announces with that hash and clients list it under it.
     v1_or_swarm = torrent.info_hash_v1 or swarm_hashes(torrent)[0].hex()
     elements = [
         ("nyaa:seeders", str(torrent.live_seeders)),
@@ -179,7 +180,7 @@ def _namespaced(torrent, size: str) -> list[tuple[str, str]]:
 
 def render_feed(params: SearchParams, magnet: bool, request_path: str) -> tuple[bytes, object]:
     """Render the feed; return its bytes and the newest item's upload time (None when empty)."""
-    result = search_torrents(params, None, for_feed=True)
+    result = search_torrents(params, None, for_feed=True, prefetch_languages=False, count=False)
     torrents = attach_live_counts(result.torrents)
     lengths = enclosure_lengths(torrents)
     home = reverse("torrents:home")
@@ -190,8 +191,8 @@ def render_feed(params: SearchParams, magnet: bool, request_path: str) -> tuple[
         feed_url=_absolute(request_path),
     )
     for torrent in torrents:
-        page_url = _absolute(torrent.get_absolute_url())
-        download_url = _absolute(reverse("torrents:download", args=[torrent.pk]))
+        page_url = _absolute(torrent_url("torrents:detail", torrent.pk))
+        download_url = _absolute(torrent_url("torrents:download", torrent.pk))
         size = nyaa_size(torrent.size)
         feed.add_item(
             title=xml_text(torrent.title),

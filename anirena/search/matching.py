@@ -117,14 +117,16 @@ def tsquery_match(query: TextQuery) -> str:
 
 def _occurrences(tokens: list[str], phrase: Phrase) -> list[int]:
     """Return the start positions of `phrase` in `tokens`."""
+    *body, last = phrase.tokens
     width = len(phrase.tokens)
     starts = []
-    for start in range(len(tokens) - width + 1):
-        window = tokens[start:start + width]
-        if window[:-1] != list(phrase.tokens[:-1]):
+    for start, token in enumerate(tokens[:len(tokens) - width + 1]):
+        if body and token != body[0]:
             continue
-        last = window[-1]
-        if last == phrase.tokens[-1] or (phrase.prefix and last.startswith(phrase.tokens[-1])):
+        tail = tokens[start + width - 1]
+        if tail != last and not (phrase.prefix and tail.startswith(last)):
+            continue
+        if tokens[start:start + width - 1] == body:
             starts.append(start)
     return starts
 

@@ -2,7 +2,7 @@
 
 `SearchParams.from_data` reads a QueryDict (page and feed addresses) or a
 plain dict (a JSON body) and raises `InvalidSearchParams`, whose `errors` map
-each parameter name to a message that says what was wrong and what is allowed.
+each parameter name to a message that names the problem and the allowed values.
 """
 
 from collections.abc import Mapping
@@ -27,7 +27,7 @@ SORT_NAMES = {
 }
 ORDERS = ("asc", "desc")
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 class InvalidSearchParams(ValueError):
@@ -164,6 +164,8 @@ class _Reader:
         if isinstance(value, bool):
             return value
         lowered = str(value).strip().lower()
+        if lowered == "":
+            return default
         if lowered in _TRUE:
             return True
         if lowered in _FALSE:

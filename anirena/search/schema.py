@@ -20,6 +20,8 @@ LISTING_INDEXES = [
     ("search_torrent_date", ["uploaded_at", "id"], ["category_id", "seeders"]),
     ("search_torrent_category_date", ["category_id", "uploaded_at", "id"], ["seeders"]),
     ("search_torrent_subcategory_date", ["sub_category_id", "uploaded_at", "id"], ["seeders"]),
+    ("search_torrent_uploader_date", ["uploader_id", "uploaded_at", "id"], ["category_id", "seeders"]),
+    ("search_torrent_group_date", ["group_id", "uploaded_at", "id"], ["category_id", "seeders"]),
     ("search_torrent_title", ["title", "id"], []),
     ("search_torrent_size", ["size", "id"], []),
     ("search_torrent_completed", ["completed", "id"], []),

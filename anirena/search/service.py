@@ -1,9 +1,11 @@
 """Search and list torrents: the one implementation behind the home page, the RSS feed and the API.
 
-A request runs at most three small queries: one that selects the ids of one
+A request runs at most four small queries: one that selects the ids of one
 page (plus one row to know whether a next page exists), one that counts
-matches up to COUNT_LIMIT when the page does not tell, and one that loads the
-page's torrents with their relations.
+matches up to COUNT_LIMIT when the page does not tell and the caller asks
+for a total, and two that load the page's torrents with their uploader and
+group, then their languages.
+Categories and languages come from the per-process catalog.
 
 * Without words to match, the page is read in the order of the chosen
   column through the composite indexes that the search migration adds.
@@ -21,7 +23,8 @@ from operator import or_
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,12 +106,16 @@ def default_hide_adult(user) -> bool:
     return not effective_preferences(user)["show_adult"]
 
 
-def search_torrents(params: SearchParams, user=None, *, for_feed: bool = False) -> SearchPage:
+def search_torrents(params: SearchParams, user=None, *, for_feed: bool = False, prefetch_languages: bool | None = None,
+                    count: bool = True) -> SearchPage:
     """Return one page of torrents for `params`.
 
     Raises InvalidSearchParams for a category, sub-category or language that
-    does not exist. `for_feed` also loads what feed items need (the search
-    document with the .torrent length, and the trackers for magnet links).
+    does not exist. `for_feed` also loads what the feed and the API read: the
+    search document with the .torrent length, the trackers for magnet links,
+    and (unless `prefetch_languages` is False) ``languages.all()``. Without
+    `count`, matches are not counted: the total is exact only on the last
+    page, and otherwise the number of torrents up to this page.
     """
     query = parse_query(params.q)
     filters = resolve_filters(params, query, user)
@@ -120,7 +127,7 @@ def search_torrents(params: SearchParams, user=None, *, for_feed: bool = False) 
     if filters.matches_nothing:
         return page
 
-    runner = _PageQuery(filters, text, page)
+    runner = _PageQuery(filters, text, page, count=count)
     if not text.required:
         ids = runner.listing()
     elif sort == "relevance":
@@ -129,7 +136,8 @@ def search_torrents(params: SearchParams, user=None, *, for_feed: bool = False) 
         ids = runner.text_by_date()
     else:
         ids = runner.text_by_column()
-    page.torrents = load_torrents(ids, for_feed=for_feed)
+    languages = for_feed if prefetch_languages is None else prefetch_languages
+    page.torrents = load_torrents(ids, for_feed=for_feed, prefetch_languages=languages)
     return page
 
 
@@ -147,7 +155,7 @@ def resolve_filters(params: SearchParams, query: Query, user) -> Filters:
     hide_adult = default_hide_adult(user) if params.hide_adult is None else params.hide_adult
     chosen = catalog.category(params.category) if params.category else None
     if hide_adult and not (chosen is not None and chosen.is_adult):
-        filters.hidden_category_ids = catalog.adult_category_ids()
+        filters.hidden_category_ids = catalog.adult_category_ids
     if settings.TRACKER_ENABLED and not params.show_dead:
         filters.dead_before = timezone.now() - timedelta(days=settings.DEAD_TORRENT_GRACE_DAYS)
 
@@ -186,7 +194,7 @@ def _resolve_category(params: SearchParams, catalog: Catalog, filters: Filters, 
 def _resolve_languages(params: SearchParams, catalog: Catalog, filters: Filters, errors: dict) -> None:
     if not params.languages:
         return
-    known = catalog.language_codes()
+    known = catalog.language_codes
     unknown = [code for code in params.languages if code.lower() not in known]
     if unknown:
         errors["languages"] = _("Unknown language code(s): %(codes)s. Use BCP 47 codes from the site's list, "
@@ -198,15 +206,17 @@ def _resolve_languages(params: SearchParams, catalog: Catalog, filters: Filters,
 def _user_ids(names) -> list:
     from anirena.accounts.models import User
 
-    condition = reduce(or_, (Q(username__iexact=name) for name in names))
-    return list(User.objects.filter(condition).values_list("id", flat=True))
+    # Lower() on both sides matches the case-insensitive unique index on usernames.
+    condition = reduce(or_, (Q(username_lower=Lower(Value(name))) for name in names))
+    return list(User.objects.annotate(username_lower=Lower("username")).filter(condition)
+                .values_list("id", flat=True))
 
 
 def _group_ids(values) -> list:
     from anirena.groups.models import Group
 
-    condition = reduce(or_, (Q(slug__iexact=value) | Q(name__iexact=value) for value in values))
-    return list(Group.objects.filter(condition).values_list("id", flat=True))
+    condition = reduce(or_, (Q(slug=value.lower()) | Q(name_lower=Lower(Value(value))) for value in values))
+    return list(Group.objects.annotate(name_lower=Lower("name")).filter(condition).values_list("id", flat=True))
 
 
 # --- SQL --------------------------------------------------------------------------
@@ -267,7 +277,9 @@ def _filter_sql(filters: Filters, connection) -> tuple[list[str], list]:
 class _PageQuery:
     """Build and run the id queries of one page; set the count fields of `page` on the way."""
 
-    def __init__(self, filters: Filters, text: TextQuery, page: SearchPage, using: str = "default"):
+    def __init__(self, filters: Filters, text: TextQuery, page: SearchPage, *, count: bool = True,
+                 using: str = "default"):
+        self.count = count
         self.connection = connections[using]
         self.backend = get_backend(using)
         self.text = text
@@ -316,8 +328,12 @@ class _PageQuery:
         return ids
 
     def _count_if_needed(self, found: int, select_sql: str, params: list) -> None:
-        if self.offset == 0 and not self.page.has_next:
-            self.page.total, self.page.total_is_exact = found, True
+        if not self.page.has_next and (found or self.offset == 0):
+            # The last page: everything before it was full.
+            self.page.total, self.page.total_is_exact = self.offset + found, True
+            return
+        if not self.count:
+            self.page.total, self.page.total_is_exact = self.offset + found, False
             return
         rows = self._fetch(f"SELECT COUNT(*) FROM ({select_sql} LIMIT %s) capped", params + [conf.COUNT_LIMIT + 1])
         count = rows[0][0]
@@ -391,18 +407,59 @@ class _PageQuery:
 
 # --- Loading the page ------------------------------------------------------------------
 
-def load_torrents(ids: list, *, for_feed: bool = False) -> list:
-    """Load the torrents of a page in the given order, with what listings and feeds show."""
+# Columns that listings never show; the feed adds tracker_tiers back for magnet links.
+_UNLISTED_FIELDS = ("description", "comment", "tracker_tiers")
+
+
+def _listing_fields(for_feed: bool) -> list[str]:
+    torrent = _torrent_model()
+    skipped = set(_UNLISTED_FIELDS) - ({"tracker_tiers"} if for_feed else set())
+    fields = [field.name for field in torrent._meta.concrete_fields if field.name not in skipped]
+    if for_feed:
+        fields += ["uploader__username", "group__name", "group__slug",
+                   "search_document__torrent_file_length", "search_document__trackers_key"]
+    return fields
+
+
+def load_torrents(ids: list, *, for_feed: bool = False, prefetch_languages: bool = False) -> list:
+    """Load the torrents of a page in the given order, with what listings and feeds show.
+
+    Categories, sub-categories and languages come from the cached catalog, and
+    `languages_shown` lists each torrent's Language rows (read in one query).
+    Without `for_feed`, the uploader's name and the group's name and slug are
+    the attributes `uploader_name`, `group_name` and `group_slug`; reading
+    ``torrent.uploader`` or ``torrent.group`` then costs a query per torrent.
+    """
     if not ids:
         return []
     torrent = _torrent_model()
     primary_keys = [value if isinstance(value, uuid.UUID) else torrent._meta.pk.to_python(value) for value in ids]
-    queryset = torrent.objects.filter(pk__in=primary_keys).select_related(
-        "category", "sub_category", "uploader", "group"
-    ).prefetch_related("languages").defer("description", "comment")
+    queryset = torrent.objects.filter(pk__in=primary_keys).only(*_listing_fields(for_feed))
     if for_feed:
-        queryset = queryset.select_related("search_document")
+        queryset = queryset.select_related("uploader", "group", "search_document")
     else:
-        queryset = queryset.defer("tracker_tiers")
+        # The page prints three values of the uploader and group; reading them as columns
+        # saves building a User and a Group object for every row.
+        queryset = queryset.annotate(uploader_name=F("uploader__username"), group_name=F("group__name"),
+                                     group_slug=F("group__slug"))
+    if prefetch_languages:
+        # NOTE: the API reads torrent.languages.all(); `languages_shown` is the cheaper list.
+        queryset = queryset.prefetch_related("languages")
     by_id = {item.pk: item for item in queryset}
-    return [by_id[key] for key in primary_keys if key in by_id]
+    torrents = [by_id[key] for key in primary_keys if key in by_id]
+    _attach_catalog(torrents)
+    return torrents
+
+
+def _attach_catalog(torrents: list) -> None:
+    catalog = get_catalog()
+    through = _torrent_model().languages.through
+    pairs = through.objects.filter(torrent_id__in=[item.pk for item in torrents]).values_list("torrent_id",
+                                                                                             "language_id")
+    shown: dict = {}
+    for torrent_id, code in pairs:
+        shown.setdefault(torrent_id, []).append(catalog.language_by_code[code])
+    for item in torrents:
+        item.category = catalog.category_by_id[item.category_id]
+        item.sub_category = catalog.sub_category_by_id.get(item.sub_category_id)
+        item.languages_shown = sorted(shown.get(item.pk, []), key=lambda language: language.position)

@@ -15,8 +15,12 @@ match exactly the same way:
   more characters is found as a phrase of bigrams.
 """
 
+import functools
+import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Longer words are cut, so a pathological title cannot build huge index entries.
 MAX_TOKEN_LENGTH = 64
@@ -39,6 +43,17 @@ def is_cjk(char: str) -> bool:
     return any(low <= code <= high for low, high in _CJK_RANGES)
 
 
+_SEPARATOR, _WORD, _CJK = 0, 1, 2
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _char_class(char: str) -> int:
+    if not is_word_char(char):
+        return _SEPARATOR
+    return _CJK if is_cjk(char) else _WORD
+
+
 def _has_diacritics_to_strip(char: str) -> bool:
     """Tell whether `char` is Latin, Greek or Cyrillic, whose combining marks are accents.
 
@@ -56,21 +71,22 @@ def is_word_char(char: str) -> bool:
 
 def fold(text: str) -> str:
     """Apply NFKC, case folding and accent removal for Latin, Greek and Cyrillic (``Pokémon`` is ``pokemon``)."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTER_FOLDS)
+    text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():
         return text
-    folded = []
-    for char in text:
-        if char.isascii() or not _has_diacritics_to_strip(char):
-            folded.append(char)
-            continue
-        decomposed = unicodedata.normalize("NFD", char)
-        folded.append("".join(part for part in decomposed if unicodedata.category(part) != "Mn"))
-    return "".join(folded)
+    return "".join(map(_fold_char, text))
 
 
-@dataclass(frozen=True)
-class Segment:
+@functools.lru_cache(maxsize=65536)
+def _fold_char(char: str) -> str:
+    char = char.translate(_LETTER_FOLDS)
+    if char.isascii() or not _has_diacritics_to_strip(char):
+        return char
+    decomposed = unicodedata.normalize("NFD", char)
+    return "".join(part for part in decomposed if unicodedata.category(part) != "Mn")
+
+
+class Segment(NamedTuple):
     """A run of word characters; `cjk` runs are indexed as bigrams."""
 
     text: str
@@ -79,24 +95,14 @@ class Segment:
 
 def segments(text: str) -> list[Segment]:
     """Split folded text into runs of word characters, separating CJK runs from other scripts."""
-    runs: list[Segment] = []
-    current: list[str] = []
-    current_cjk = False
-    for char in fold(text):
-        if not is_word_char(char):
-            if current:
-                runs.append(Segment("".join(current), current_cjk))
-                current = []
-            continue
-        char_cjk = is_cjk(char)
-        if current and char_cjk != current_cjk:
-            runs.append(Segment("".join(current), current_cjk))
-            current = []
-        current.append(char)
-        current_cjk = char_cjk
-    if current:
-        runs.append(Segment("".join(current), current_cjk))
-    return runs
+    folded = fold(text)
+    if folded.isascii():
+        return [Segment(word, False) for word in _ASCII_WORD.findall(folded)]
+    return [
+        Segment("".join(chars), char_class == _CJK)
+        for char_class, chars in itertools.groupby(folded, key=_char_class)
+        if char_class != _SEPARATOR
+    ]
 
 
 def bigrams(run: str) -> list[str]:
@@ -107,6 +113,9 @@ def bigrams(run: str) -> list[str]:
 
 def index_tokens(text: str) -> list[str]:
     """Return the tokens stored in the index for `text`, in order."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isascii():
+        return [word[:MAX_TOKEN_LENGTH] for word in _ASCII_WORD.findall(folded)]
     tokens: list[str] = []
     for segment in segments(text):
         if segment.cjk:

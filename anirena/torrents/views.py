@@ -10,16 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from anirena.accounts.ipblock import is_ip_blocked
-from anirena.accounts.preferences import get_preferences
 from anirena.core.htmx import render_page_or_fragment
 from anirena.metainfo import MetainfoError, parse_torrent
 from anirena.moderation.audit import client_ip
 from anirena.moderation.sitemode import require_writable
 from anirena.moderation.upload_limits import enforce_upload_rate, record_upload
-from anirena.search.catalog import get_catalog
-from anirena.search.params import InvalidSearchParams, SearchParams
-from anirena.search.service import default_hide_adult, search_torrents
-from anirena.search.views import sort_links
+from anirena.search import listing
 from anirena.torrents import links
 from anirena.torrents.filetree import build_file_tree
 from anirena.torrents.forms import UploadForm
@@ -41,30 +37,12 @@ def listing_queryset():
 
 def home(request):
     """List and search torrents; takes the parameters of the API's search (see SearchParams)."""
-    errors = {}
-    try:
-        params = SearchParams.from_data(request.GET)
-        if params.per_page is None:
-            params = params.with_changes(per_page=get_preferences(request)["torrents_per_page"])
-        result = search_torrents(params, request.user)
-    except InvalidSearchParams as error:
-        errors = error.errors
-        params = SearchParams()
-        result = None
-    if result is not None:
-        attach_live_counts(result.torrents)
-    context = {
-        "params": params,
-        "result": result,
-        "torrents": result.torrents if result else [],
-        "errors": errors,
-        "catalog": get_catalog(),
-        "hide_adult": default_hide_adult(request.user) if params.hide_adult is None else params.hide_adult,
-        "tracker_enabled": settings.TRACKER_ENABLED,
-        "sort_links": sort_links(params, result),
-    }
+    params, errors = listing.read_params(request)
+    table_html, errors = listing.render_table(request, params, errors)
+    context = {"table_html": table_html, **listing.form_context(request, params)}
     status = 400 if errors else 200
-    return render_page_or_fragment(request, "torrents/home.html", "htmx/torrent_table.html", context, status=status)
+    return render_page_or_fragment(request, "torrents/home.html", "search/table_fragment.html", context,
+                                   status=status)
 
 
 def detail(request, torrent_id):

@@ -53,7 +53,7 @@ def test_sort_headers_keep_filters_and_flip_order(client, torrents):
     assert 'aria-sort="descending"' in response.content.decode()
 
 
-def test_uploader_and_group_links_run_operator_searches(client, torrents, alice, bob):
+def test_uploader_and_group_links_search(client, torrents, alice, bob):
     group = make_group(bob, "Erai Raws", "erai-raws")
     torrents("By Bob", uploader=bob, group=group)
     torrents("By Alice", uploader=alice)
@@ -78,7 +78,13 @@ def test_pagination_keeps_every_filter(client, torrents):
         assert next_link[name] == [value], name
     second = client.get("/", {**params, "page": "2"})
     assert page_titles(second) == ["Show 2", "Show 3"]
-    assert "Page 2 of 3" in second.content.decode()
+    # Full pages are not counted; the last page knows the total.
+    assert "Torrents 3 to 4; more on the next pages" in second.content.decode()
+    assert "<span>Page 2</span>" in second.content.decode()
+    last = client.get("/", {**params, "page": "3"})
+    assert page_titles(last) == ["Show 4"]
+    assert "5 torrents" in last.content.decode()
+    assert "Page 3 of 3" in last.content.decode()
 
 
 def test_out_of_range_page_links_back(client, torrents):
@@ -166,3 +172,27 @@ def test_home_query_count_is_bounded(client, torrents, alice, bob, signed_in, dj
             response = client.get("/", params)
         assert response.status_code == 200
         assert page_titles(response)
+
+
+def test_cached_table_shows_new_uploads(client, torrents):
+    torrents("First")
+    assert page_titles(client.get("/")) == ["First"]
+    torrents("Second")
+    assert page_titles(client.get("/")) == ["Second", "First"]
+
+
+def test_cached_table_is_reused(client, torrents, django_assert_max_num_queries):
+    torrents("Cached")
+    client.get("/", {"q": "cached"})
+    # The form still needs the catalog, which is kept in the process: no search queries remain.
+    with django_assert_max_num_queries(2):
+        response = client.get("/", {"q": "cached"})
+    assert page_titles(response) == ["Cached"]
+
+
+def test_table_cache_can_be_turned_off(client, torrents, settings):
+    settings.LISTING_CACHE_SECONDS = 0
+    torrent = torrents("Counted", seeders=1)
+    client.get("/")
+    type(torrent).objects.filter(pk=torrent.pk).update(seeders=9)
+    assert ">9</td>" in client.get("/").content.decode()

@@ -333,10 +333,12 @@ def test_pages_and_exact_total(torrents):
         torrents(f"Item {number}")
     first = search(per_page=3)
     assert (first.total, first.total_is_exact, first.total_pages) == (7, True, 3)
-    assert first.has_next and not first.has_previous
+    assert first.has_next
+    assert not first.has_previous
     last = search(per_page=3, page=3)
     assert [torrent.title for torrent in last.torrents] == ["Item 0"]
-    assert not last.has_next and last.has_previous
+    assert not last.has_next
+    assert last.has_previous
     assert (last.first_index, last.last_index) == (7, 7)
 
 
@@ -370,7 +372,7 @@ def test_small_result_needs_no_count(torrents, django_assert_num_queries):
 
 # --- Keeping the index in step ------------------------------------------------------------------------
 
-def test_uploaded_torrent_is_found_by_title_and_file_names(alice):
+def test_upload_indexes_title_and_files(alice):
     data = make_torrent(name="Uploaded Show - 01", files={"Uploaded Show - 01.mkv": 50000, "Fonts/KosugiMaru.ttf": 3000})
     torrent = upload_torrent(alice, UploadRequest(data=data, category="anime"))
     assert titles(q="uploaded show") == [torrent.title]
@@ -385,6 +387,15 @@ def test_title_edit_and_delete_update_the_index(torrents):
     assert titles(q="after") == ["After Title"]
     torrent.delete()
     assert titles(q="after") == []
+
+
+def test_rolled_back_torrent_is_not_indexed(torrents):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        torrents("Rolled Back")
+        raise RuntimeError("upload failed")
+    assert titles(q="rolled") == []
 
 
 def test_counter_updates_leave_the_index_alone(torrents):

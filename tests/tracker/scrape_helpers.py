@@ -77,6 +77,8 @@ class BittorrentTrackerProcess:
         ports = json.loads(line)
         self.http_port: int = ports["http"]
         self.udp_port: int = ports["udp"]
+        # The IPv6 UDP socket listens on ::1.
+        self.udp6_port: int = ports["udp6"]
 
     @property
     def udp_address(self) -> tuple[str, int]:

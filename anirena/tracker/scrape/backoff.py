@@ -14,7 +14,7 @@ class TrackerBackoff:
     """Consecutive failures and next allowed attempt per tracker server (`scheme://host:port`).
 
     After the n-th failure in a row a server is skipped for
-    `base * 2**(n - 1)` seconds, at most `maximum`. A success forgets it.
+    `base * 2**(n - 1)` seconds, at most `maximum`. A success clears the entry.
     Times come from `clock` (wall-clock seconds by default) so that a state
     saved by one process stays valid in another; see `to_state`.
     """

@@ -17,7 +17,7 @@ MAX_HEAD_BYTES = 16384
 
 
 class HttpError(Exception):
-    """The server did not send a usable HTTP response. The message says why."""
+    """The server did not send a usable HTTP response. The message gives the reason."""
 
 
 async def http_get(

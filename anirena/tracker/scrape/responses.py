@@ -24,7 +24,7 @@ _UDP_ENTRY = struct.Struct("!III")
 
 
 class ScrapeFailure(Exception):
-    """A tracker did not answer a scrape, or its answer was unusable. The message says why."""
+    """A tracker sent no usable scrape response. The message gives the reason."""
 
 
 def decode_bencode(data: bytes) -> Any:
@@ -39,7 +39,7 @@ def parse_http_scrape(body: bytes, requested: Collection[bytes]) -> dict[bytes, 
     """Return (seeders, leechers) for the requested info hashes found in a BEP 48 scrape body.
 
     Hashes missing from the `files` dictionary are left out, because the
-    tracker said nothing about them. Raises ScrapeFailure for a `failure
+    tracker reported nothing for them. Raises ScrapeFailure for a `failure
     reason` or a body that is not a scrape response.
     """
     try:
@@ -67,7 +67,7 @@ def parse_http_scrape(body: bytes, requested: Collection[bytes]) -> dict[bytes, 
 def _repair_utf8_key(key: bytes) -> bytes | None:
     """Return the 20-byte hash of a key that was sent UTF-8 encoded, or None.
 
-    The npm bittorrent-tracker server (checked with 11.2.3) holds hashes as
+    The npm bittorrent-tracker server (checked with 11.2.3) stores hashes as
     strings of byte values and encodes each byte of 0x80 and above as two
     bytes of UTF-8, so its keys are 20 to 40 bytes long.
     """

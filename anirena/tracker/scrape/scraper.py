@@ -13,10 +13,10 @@ built on it) announce both, so they are in both swarms, and summing the two
 would count them twice. The maximum over the two hashes is used instead. It
 undercounts only when many v1-only and v2-only peers are present at once.
 
-Only the URLs that the caller passes are contacted, and only after their
-host name resolves to public addresses (`allow_private_addresses` turns
-that check off for tests and private networks): a torrent's tracker list is
-user input and must not make the site send requests into its own network.
+Only the URLs that the caller passes are contacted, and only when their
+host name resolves to public addresses. A torrent's tracker list is user
+input, and it must not make the site send requests into its own network.
+`allow_private_addresses` turns that check off for tests and closed networks.
 """
 
 from __future__ import annotations
@@ -82,16 +82,21 @@ class ScrapeOptions:
 
 @dataclasses.dataclass
 class TrackerResult:
-    """What one endpoint returned in a round."""
+    """Outcome of one endpoint in a round."""
 
     endpoint: TrackerEndpoint
     counts: dict[bytes, Counts] = dataclasses.field(default_factory=dict)
-    # Why the tracker failed this round, or None if it answered at least one batch.
+    # Why the tracker failed this round, or None if it responded to at least one batch.
     error: str | None = None
     # Messages of single batches the tracker rejected while others succeeded.
     batch_errors: list[str] = dataclasses.field(default_factory=list)
     # True when the budget ran out before every batch was sent.
     incomplete: bool = False
+
+    @property
+    def responded(self) -> bool:
+        """Return True when the tracker sent a usable response to at least one batch."""
+        return bool(self.counts) or (self.error is None and not self.incomplete)
 
 
 @dataclasses.dataclass
@@ -130,7 +135,7 @@ class ExternalScraper:
         tls_context: ssl.SSLContext | None = None,
     ) -> None:
         self.options = options or ScrapeOptions()
-        self.backoff = backoff or TrackerBackoff()
+        self.backoff = backoff if backoff is not None else TrackerBackoff()
         self._excluded = frozenset(
             identity for identity in map(announce_url_identity, exclude_urls) if identity is not None
         )
@@ -191,6 +196,7 @@ class ExternalScraper:
                 result = TrackerResult(endpoint)
                 deadline = min(loop.time() + self.options.tracker_budget, round_deadline)
                 if loop.time() >= deadline:
+                    # Not contacted before the round ended: neither a success nor a failure.
                     result.incomplete = True
                     return result
                 try:
@@ -201,7 +207,7 @@ class ExternalScraper:
                     rejected.append(endpoint.server)
                     return None
                 except TimeoutError:
-                    # The budget ran out: keep the batches that were answered.
+                    # The budget ran out, so keep the counts of the batches that got a response.
                     result.incomplete = True
                     if not result.counts:
                         result.error = "no response within the time budget"
@@ -240,16 +246,21 @@ class ExternalScraper:
         for start in range(0, len(info_hashes), batch_size):
             batch = info_hashes[start : start + batch_size]
             query = "&".join("info_hash=" + quote_from_bytes(info_hash, safe="") for info_hash in batch)
-            status, body = await http_get(
-                address,
-                endpoint.host_header,
-                endpoint.scrape_target + separator + query,
-                timeout=self.options.http_timeout,
-                max_bytes=self.options.max_response_bytes,
-                user_agent=self.options.user_agent,
-                tls_context=tls_context,
-                tls_server_name=endpoint.host,
-            )
+            try:
+                status, body = await http_get(
+                    address,
+                    endpoint.host_header,
+                    endpoint.scrape_target + separator + query,
+                    timeout=self.options.http_timeout,
+                    max_bytes=self.options.max_response_bytes,
+                    user_agent=self.options.user_agent,
+                    tls_context=tls_context,
+                    tls_server_name=endpoint.host,
+                )
+            except TimeoutError:
+                # Only this request's own timeout ends up here: the tracker budget
+                # cancels the request instead, and surfaces as TimeoutError in the caller.
+                raise ScrapeFailure(f"HTTP request timed out after {self.options.http_timeout:g} s") from None
             if status != 200:
                 # Redirects are not followed: the new location was not in the torrent.
                 raise ScrapeFailure(f"HTTP status {status}")
@@ -276,12 +287,14 @@ class ExternalScraper:
         return addresses[0][0], addresses[0][1]
 
     def _update_backoff(self, results: list[TrackerResult]) -> None:
-        # A server counts as working when any of its endpoints answered.
-        succeeded = {result.endpoint.server for result in results if result.error is None}
+        # A server counts as working when any of its endpoints responded.
+        succeeded = {result.endpoint.server for result in results if result.responded}
         for result in results:
             server = result.endpoint.server
-            if result.error is None or server in succeeded:
+            if server in succeeded:
                 self.backoff.record_success(server)
+                continue
+            if result.error is None:
                 continue
             delay = self.backoff.record_failure(server)
             logger.debug("External tracker %s failed: %s; next attempt in %.0f s", server, result.error, delay)
@@ -291,11 +304,11 @@ class ExternalScraper:
         failed = report.failed
         examples = ", ".join(f"{result.endpoint.server} ({result.error})" for result in failed[:3])
         logger.info(
-            "External scrape finished in %.1f s: %d torrents with counts, %d trackers answered, "
+            "External scrape finished in %.1f s: %d torrents with counts, %d trackers responded, "
             "%d failed%s, %d backing off, %d rejected as non-public",
             seconds,
             len(report.counts),
-            len(report.results) - len(failed),
+            sum(result.responded for result in report.results),
             len(failed),
             f" (for example {examples})" if failed else "",
             len(report.backed_off),

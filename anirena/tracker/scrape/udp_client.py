@@ -2,8 +2,8 @@
 
 BEP 15 retries a request after 15 * 2**n seconds for n up to 8, which is
 about an hour per tracker. A scrape round cannot wait that long, so each
-request gets `tries` attempts of `timeout` seconds, and a tracker that does
-not answer one request after that is given up for the round.
+request gets `tries` attempts of `timeout` seconds. A tracker that sends no
+response to one request after that is given up for the round.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _CONNECT_RESPONSE = struct.Struct("!I4sQ")
 
 
 class UdpScrapeTimeout(ScrapeFailure):
-    """The tracker did not answer a request within the allowed tries."""
+    """The tracker sent no response to a request within the allowed tries."""
 
 
 class _Exchange(asyncio.DatagramProtocol):
@@ -87,7 +87,7 @@ class UdpScrapeClient:
         """Scrape all hashes batch by batch, passing each batch's counts to `on_counts`.
 
         Returns the error messages of batches that the tracker rejected.
-        Raises ScrapeFailure (UdpScrapeTimeout when it stopped answering) or
+        Raises ScrapeFailure (UdpScrapeTimeout when it stopped responding) or
         OSError when the tracker cannot be used for the rest of the round.
         """
         batch_size = max(1, min(batch_size, MAX_HASHES_PER_SCRAPE))

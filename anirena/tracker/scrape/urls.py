@@ -45,9 +45,9 @@ def parse_tracker_url(url: str) -> TrackerEndpoint | None:
     """Return the scrape endpoint of an announce URL, or None if it cannot be scraped.
 
     None for other schemes (wss, dht, magnet), malformed URLs, UDP URLs
-    without a port, HTTP URLs without an `announce` path segment, and URLs
-    with spaces, control characters or non-ASCII text, which would have to
-    be escaped before they could go into a request line.
+    without a port and HTTP URLs without an `announce` path segment. URLs
+    with spaces, control characters or non-ASCII text are None too, since
+    they would need escaping before they could go into a request line.
     """
     parts = _split(url)
     if parts is None or parts.scheme not in SCRAPEABLE_SCHEMES:

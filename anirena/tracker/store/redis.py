@@ -199,9 +199,25 @@ class RedisPeerStore:
         self._counts_script = client.register_script(_COUNTS_SCRIPT)
 
     @classmethod
-    def from_url(cls, url: str, peer_ttl: int, completed_dedupe_ttl: int = 7 * 24 * 3600, **kwargs) -> RedisPeerStore:
-        """Create a store with its own connection pool; `close` releases the pool."""
-        return cls(aioredis.Redis.from_url(url), peer_ttl, completed_dedupe_ttl, **kwargs)
+    def from_url(
+        cls,
+        url: str,
+        peer_ttl: int,
+        completed_dedupe_ttl: int = 7 * 24 * 3600,
+        *,
+        max_connections: int = 100,
+        pool_timeout: float = 2.0,
+        **kwargs,
+    ) -> RedisPeerStore:
+        """Create a store with its own connection pool; `close` releases the pool.
+
+        A request that finds all `max_connections` connections busy waits up
+        to `pool_timeout` seconds for one. redis-py's default pool (8.2) fails
+        it at once with MaxConnectionsError instead, which a burst of UDP
+        announces, one task per datagram, easily triggers.
+        """
+        pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=pool_timeout)
+        return cls(aioredis.Redis.from_pool(pool), peer_ttl, completed_dedupe_ttl, **kwargs)
 
     def _swarm_keys(self, info_hash: bytes) -> tuple[bytes, bytes, bytes]:
         base = self._prefix + info_hash.hex().encode()
