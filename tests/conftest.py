@@ -33,6 +33,9 @@ def _reset_language():
     tests is the test's own thread, so a page fetched in Japanese would leak into later tests.
     """
     yield
-    from django.utils import translation
+    from django.conf import settings
 
-    translation.deactivate()
+    if settings.configured:
+        from django.utils import translation
+
+        translation.deactivate()
