@@ -38,7 +38,7 @@ def rss_items() -> int:
 
 
 def benchmark_views_enabled() -> bool:
-    """Tell whether the framework-floor view for benchmarks answers (``ANIRENA_BENCHMARK_VIEWS``)."""
+    """Tell whether the framework-floor view for benchmarks is served (``ANIRENA_BENCHMARK_VIEWS``)."""
     configured = getattr(settings, "SEARCH_BENCHMARK_VIEWS", None)
     if configured is not None:
         return bool(configured)

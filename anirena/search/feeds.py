@@ -10,8 +10,8 @@ from nyaa's, because those readers look elements up by local name alone and
 fail when a name occurs twice in one item.
 
 A rendered feed is cached for FEED_CACHE_SECONDS under its normalised
-parameters and the index generation (moved on by every upload, edit and
-deletion), and answers conditional GETs with 304.
+parameters and the index generation, which every upload, edit and deletion
+moves on. Conditional GETs that match get a 304 response.
 """
 
 import hashlib
@@ -139,14 +139,20 @@ def enclosure_lengths(torrents) -> dict:
         if document is not None and document.torrent_file_length is not None and document.trackers_key == key:
             lengths[torrent.pk] = document.torrent_file_length
     missing = [torrent for torrent in torrents if torrent.pk not in lengths]
-    if missing:
-        blobs = dict(TorrentBlob.objects.filter(torrent__in=missing).values_list("torrent_id", "metainfo"))
-        for torrent in missing:
-            try:
-                lengths[torrent.pk] = index.served_torrent_length(torrent, bytes(blobs[torrent.pk]))
-            except (KeyError, MetainfoError) as error:
-                logger.warning("feed: no .torrent length for torrent %s: %r", torrent.pk, error)
-                lengths[torrent.pk] = 0
+    if not missing:
+        return lengths
+    blobs = dict(TorrentBlob.objects.filter(torrent__in=missing).values_list("torrent_id", "metainfo"))
+    failures = []
+    for torrent in missing:
+        try:
+            lengths[torrent.pk] = index.served_torrent_length(torrent, bytes(blobs[torrent.pk]))
+        except (KeyError, MetainfoError) as error:
+            failures.append((torrent.pk, error))
+            lengths[torrent.pk] = 0
+    if failures:
+        # One line per feed, not per item: a broken batch would otherwise flood the log on every render.
+        logger.warning("feed: no .torrent length for %d torrents, enclosure length 0; first %s: %r",
+                       len(failures), failures[0][0], failures[0][1])
     return lengths
 
 

@@ -141,35 +141,51 @@ def sort_headers(query, result) -> list[dict]:
     current = result.order if result is not None else "desc"
     headers = []
     for column, first_order in SORT_HEADERS:
-        is_active = column == active
-        next_order = ("asc" if current == "desc" else "desc") if is_active else first_order
         label, title = labels[column]
-        headers.append({
-            "column": column, "label": label, "title": title,
-            "href": with_params(query, sort=column, order=next_order, page=None),
-            "aria_sort": ("ascending" if current == "asc" else "descending") if is_active else "",
-            "arrow": ("▲" if current == "asc" else "▼") if is_active else "",
-        })
+        header = {"column": column, "label": label, "title": title, "aria_sort": "", "arrow": ""}
+        next_order = first_order
+        if column == active:
+            next_order = "asc" if current == "desc" else "desc"
+            header["aria_sort"] = "ascending" if current == "asc" else "descending"
+            header["arrow"] = "▲" if current == "asc" else "▼"
+        header["href"] = with_params(query, sort=column, order=next_order, page=None)
+        headers.append(header)
     return headers
 
 
-def category_grid(query, catalog, params) -> list[dict]:
-    """List each category with its sub-categories, their links, and which one is chosen."""
-    grid = []
+def category_grid(query, catalog, params) -> str:
+    """Render the columns of the category picker: each category with its sub-categories and their links.
+
+    Every page shows the picker, so the HTML is kept in the catalog's memo under the
+    parameters it depends on.
+    """
+    rest = [(key, values) for key, values in query.lists() if key not in ("category", "sub_category", "page")]
+    memo_key = ("category_grid", urlencode(rest, doseq=True), params.category, params.sub_category, get_language())
+    if memo_key in catalog.memo:
+        return catalog.memo[memo_key]
+    columns = []
     for category in catalog.categories:
-        subs = [{
-            "name": sub.name,
-            "href": with_params(query, category=category.slug, sub_category=sub.slug, page=None),
-            "current": category.slug == params.category and sub.slug == params.sub_category,
-        } for sub in category.sub_categories.all()]
-        grid.append({
-            "name": category.name,
-            "is_adult": category.is_adult,
-            "href": with_params(query, category=category.slug, sub_category=None, page=None),
-            "current": category.slug == params.category and not params.sub_category,
-            "subs": subs,
-        })
-    return grid
+        links = []
+        chosen = category.slug == params.category and not params.sub_category
+        classes = "category current" if chosen else "category"
+        href = escape(with_params(query, category=category.slug, sub_category=None, page=None))
+        links.append(f'<a class="{classes}" href="{href}">{escape(category.name)}</a>')
+        for sub in category.sub_categories.all():
+            chosen = category.slug == params.category and sub.slug == params.sub_category
+            current = ' class="current"' if chosen else ""
+            href = escape(with_params(query, category=category.slug, sub_category=sub.slug, page=None))
+            links.append(f'<a{current} href="{href}">{escape(sub.name)}</a>')
+        adult = " adult" if category.is_adult else ""
+        columns.append(f'<div class="category-column{adult}">{"".join(links)}</div>')
+    html = mark_safe("".join(columns))  # noqa: S308 - names and links are escaped above
+    _remember(catalog, memo_key, html)
+    return html
+
+
+def _remember(catalog, key, value) -> None:
+    if len(catalog.memo) >= 256:
+        catalog.memo.clear()  # keys come from addresses, so the memo must not grow without bound
+    catalog.memo[key] = value
 
 
 def chosen_category_label(catalog, params) -> str:
@@ -182,16 +198,14 @@ def chosen_category_label(catalog, params) -> str:
 
 def language_options(catalog, chosen) -> str:
     """Return the <option> elements of the language selector; `chosen` codes compare without letter case."""
-    wanted = frozenset(code.lower() for code in chosen)
-    key = ("language_options", wanted)
+    chosen_codes = frozenset(code.lower() for code in chosen)
+    key = ("language_options", chosen_codes)
     if key not in catalog.memo:
-        if len(catalog.memo) >= 256:
-            catalog.memo.clear()  # arbitrary language sets from addresses must not grow it without bound
-        catalog.memo[key] = format_html_join(
+        _remember(catalog, key, format_html_join(
             "", '<option value="{}"{}>{}</option>',
-            ((language.code, mark_safe(" selected") if language.code.lower() in wanted else "", language.name)
-             for language in catalog.languages),
-        )
+            ((language.code, mark_safe(" selected") if language.code.lower() in chosen_codes else "",
+              language.name) for language in catalog.languages),
+        ))
     return catalog.memo[key]
 
 

@@ -135,7 +135,7 @@ def relevance(title_tokens: list[str], query: TextQuery) -> float:
     """Score a matching torrent from its title tokens: higher is more relevant.
 
     Every required clause adds 1.0 when it matches in the title and
-    FILE_MATCH_WEIGHT when it can only have matched in the file names; the
+    FILE_MATCH_WEIGHT when it can only have matched in the file names. The
     share of title words covered by the query breaks ties between titles.
     """
     score = 0.0

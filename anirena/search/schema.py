@@ -13,8 +13,8 @@ logger = logging.getLogger(__name__)
 TORRENT_TABLE = "torrents_torrent"
 
 # (index name, key columns, columns carried for the filters). Keys end with the
-# primary key, so each sort with its tie-breaker reads straight from the index;
-# the carried columns let the default listing test "adult" and "dead" without
+# primary key, so each sort with its tie-breaker reads straight from the index.
+# The carried columns let the default listing test "adult" and "dead" without
 # reading the table row.
 LISTING_INDEXES = [
     ("search_torrent_date", ["uploaded_at", "id"], ["category_id", "seeders"]),

@@ -1,10 +1,10 @@
 """Search and list torrents: the one implementation behind the home page, the RSS feed and the API.
 
-A request runs at most four small queries: one that selects the ids of one
-page (plus one row to know whether a next page exists), one that counts
-matches up to COUNT_LIMIT when the page does not tell and the caller asks
-for a total, and two that load the page's torrents with their uploader and
-group, then their languages.
+A request runs at most four small queries. The first selects the ids of one
+page, plus one row to know whether a next page exists. The second counts
+matches up to COUNT_LIMIT, only when the caller asks for a total and the page
+does not show it. The last two load the page's torrents with their uploader
+and group, then their languages.
 Categories and languages come from the per-process catalog.
 
 * Without words to match, the page is read in the order of the chosen
@@ -96,7 +96,7 @@ class Filters:
     excluded_uploader_ids: list = field(default_factory=list)
     group_ids: list | None = None  # None: any group or none
     excluded_group_ids: list = field(default_factory=list)
-    matches_nothing: bool = False  # a user: or group: operator named nobody
+    matches_nothing: bool = False  # a user: or group: operator named no existing account or group
 
 
 def default_hide_adult(user) -> bool:
@@ -394,13 +394,13 @@ class _PageQuery:
         self.page.total_is_exact = not full and len(window) <= conf.COUNT_LIMIT
         return self._keep_page(ids)
 
-    def _after_window(self, boundary: int, wanted: int) -> list:
+    def _after_window(self, boundary: int, missing_count: int) -> list:
         order = self.backend.document_order
         source, params = self._text_source(f"{order} < %s", [boundary])
         skip = max(0, self.offset - conf.RANK_WINDOW)
         rows = self._fetch(
             f"SELECT t.id {source} ORDER BY {order} DESC LIMIT %s OFFSET %s",
-            params + [wanted, skip],
+            params + [missing_count, skip],
         )
         return [row[0] for row in rows]
 
@@ -427,7 +427,7 @@ def load_torrents(ids: list, *, for_feed: bool = False, prefetch_languages: bool
     Categories, sub-categories and languages come from the cached catalog, and
     `languages_shown` lists each torrent's Language rows (read in one query).
     Without `for_feed`, the uploader's name and the group's name and slug are
-    the attributes `uploader_name`, `group_name` and `group_slug`; reading
+    the attributes `uploader_name`, `group_name` and `group_slug`. Reading
     ``torrent.uploader`` or ``torrent.group`` then costs a query per torrent.
     """
     if not ids:
@@ -456,10 +456,10 @@ def _attach_catalog(torrents: list) -> None:
     through = _torrent_model().languages.through
     pairs = through.objects.filter(torrent_id__in=[item.pk for item in torrents]).values_list("torrent_id",
                                                                                              "language_id")
-    shown: dict = {}
+    languages_by_torrent: dict = {}
     for torrent_id, code in pairs:
-        shown.setdefault(torrent_id, []).append(catalog.language_by_code[code])
+        languages_by_torrent.setdefault(torrent_id, []).append(catalog.language_by_code[code])
     for item in torrents:
         item.category = catalog.category_by_id[item.category_id]
         item.sub_category = catalog.sub_category_by_id.get(item.sub_category_id)
-        item.languages_shown = sorted(shown.get(item.pk, []), key=lambda language: language.position)
+        item.languages_shown = sorted(languages_by_torrent.get(item.pk, []), key=lambda language: language.position)

@@ -29,12 +29,6 @@ PIECE_SIZES = [(2**power, f"{2**power // 1024} KiB" if power < 20 else f"{2**pow
                for power in range(14, 25)]
 
 
-def listing_queryset():
-    return Torrent.objects.select_related("category", "sub_category", "uploader", "group").defer(
-        "description", "comment", "tracker_tiers"
-    )
-
-
 def home(request):
     """List and search torrents; takes the parameters of the API's search (see SearchParams)."""
     params, errors = listing.read_params(request)

@@ -78,7 +78,7 @@ def test_pagination_keeps_every_filter(client, torrents):
         assert next_link[name] == [value], name
     second = client.get("/", {**params, "page": "2"})
     assert page_titles(second) == ["Show 2", "Show 3"]
-    # Full pages are not counted; the last page knows the total.
+    # Full pages are not counted, but the last page shows the total.
     assert "Torrents 3 to 4; more on the next pages" in second.content.decode()
     assert "<span>Page 2</span>" in second.content.decode()
     last = client.get("/", {**params, "page": "3"})

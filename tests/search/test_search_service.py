@@ -419,3 +419,16 @@ def test_rebuild_command(torrents):
     assert SearchDocument.objects.count() == 2
     # Index order follows upload order, which text searches sorted by date rely on.
     assert titles(q="one", sort="date") == ["Second One", "Renamed One"]
+
+
+def test_rebuild_restores_torrent_lengths(client, alice):
+    from django.urls import reverse
+
+    from anirena.search.models import SearchDocument
+
+    torrent = upload_torrent(alice, UploadRequest(data=make_torrent(name="Length Check"), category="anime"))
+    SearchDocument.objects.update(torrent_file_length=None, trackers_key="")
+    call_command("rebuild_search_index", verbosity=0)
+    document = SearchDocument.objects.get(torrent=torrent)
+    served = client.get(reverse("torrents:download", args=[torrent.pk]))
+    assert document.torrent_file_length == len(served.content)

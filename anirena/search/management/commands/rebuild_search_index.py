@@ -33,6 +33,7 @@ class Command(BaseCommand):
         total = Torrent.objects.count()
         progress = tqdm(total=total, unit="torrent", disable=verbosity == 0, file=sys.stderr)
         indexed = 0
+        self.failures = []
         with transaction.atomic(), connection.cursor() as cursor:
             backend.start_bulk_load(cursor)
             for batch in self._batches(batch_size):
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             backend.finish_bulk_load(cursor)
         progress.close()
         index.bump_generation()
+        if self.failures:
+            torrent_id, error = self.failures[0]
+            self.stderr.write(f"{len(self.failures)} stored .torrent files could not be rewritten, so their length "
+                              f"is not indexed (the feed computes it, or shows 0); first: torrent {torrent_id}: {error}")
         if verbosity:
             self.stdout.write(f"Indexed {indexed} torrents.")
 
@@ -72,10 +77,10 @@ class Command(BaseCommand):
             blob = blobs.get(torrent.pk)
             paths = index.paths_of(blob[0]) if blob else []
             length = None
-            if with_lengths and blob:
+            if with_lengths and blob and blob[1]:
                 try:
                     length = index.served_torrent_length(torrent, bytes(blob[1]))
                 except MetainfoError as error:
-                    self.stderr.write(f"torrent {torrent.pk}: stored .torrent cannot be rewritten: {error}")
+                    self.failures.append((torrent.pk, error))
             rows.append(index.document_row(torrent.pk, torrent.title, paths, length))
         return rows
