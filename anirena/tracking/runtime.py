@@ -93,7 +93,10 @@ class SiteTrackerService:
     async def _site_loop(self) -> None:
         from anirena.tracking.counts import copy_live_counts
 
-        next_refresh = next_poll = next_copy = time.monotonic() + 1.0
+        next_refresh = next_poll = time.monotonic() + 1.0
+        # After a start the store is empty until every peer has announced again, which takes one
+        # announce interval; copying earlier would mark every torrent dead in the database.
+        next_copy = time.monotonic() + settings.TRACKER_INTERVAL
         while True:
             await asyncio.sleep(1.0)
             now = time.monotonic()
