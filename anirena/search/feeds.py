@@ -202,7 +202,7 @@ def render_feed(params: SearchParams, magnet: bool, request_path: str) -> tuple[
         size = nyaa_size(torrent.size)
         feed.add_item(
             title=xml_text(torrent.title),
-            link=links.magnet_uri(torrent) if magnet else download_url,
+            link=links.magnet_uri(torrent) if magnet else page_url,
             description=_description(torrent, page_url, size),
             pubdate=torrent.uploaded_at,
             unique_id=page_url,

@@ -42,7 +42,11 @@ def human_size(text: str) -> float:
 # --- Readers shaped like the media managers that consume nyaa feeds ---------------------------
 
 def read_like_sonarr(xml: bytes) -> list[dict]:
-    """Read items as Sonarr's nyaa indexer does: elements by local name, each of them at most once."""
+    """Read items as Sonarr's torrent RSS indexer does: elements by local name, each at most once.
+
+    A .torrent enclosure is the download when present (Sonarr detects it once per feed);
+    otherwise the item's link is.
+    """
     def unique(item, name):
         found = [element for element in item.iter() if element.tag.split("}")[-1].lower() == name.lower()]
         assert len(found) <= 1, f"{name} occurs {len(found)} times in one item"
@@ -52,7 +56,7 @@ def read_like_sonarr(xml: bytes) -> list[dict]:
     for item in ElementTree.fromstring(xml).find("channel").findall("item"):
         items.append({
             "title": item.findtext("title"),
-            "download": item.findtext("link"),
+            "download": _enclosure_url(item) or item.findtext("link"),
             "info": item.findtext("guid"),
             "published": parsedate_to_datetime(item.findtext("pubDate")),
             "size": human_size(unique(item, "size")),
@@ -63,13 +67,22 @@ def read_like_sonarr(xml: bytes) -> list[dict]:
     return items
 
 
+def _enclosure_url(item) -> str | None:
+    enclosure = item.find("enclosure")
+    if enclosure is not None and enclosure.get("type") == "application/x-bittorrent":
+        return enclosure.get("url")
+    return None
+
+
 def read_like_medusa(xml: bytes) -> list[dict]:
-    """Read items as Medusa's nyaa provider does: through feedparser's nyaa_* keys."""
+    """Read items as Medusa's torrent RSS provider does: feedparser's nyaa_* keys, and the
+    download from the magnet key, else the first enclosure, else the link."""
     items = []
     for entry in feedparser.parse(xml).entries:
+        enclosures = entry.get("enclosures") or []
         items.append({
             "title": entry["title"],
-            "link": entry["link"],
+            "link": entry.get("torrent_magneturi") or (enclosures[0].href if enclosures else None) or entry["link"],
             "seeders": int(entry["nyaa_seeders"]),
             "leechers": int(entry["nyaa_leechers"]),
             "size": human_size(entry["nyaa_size"]),
@@ -119,8 +132,9 @@ def test_item_fields(client, alice):
     page_url = "http://testserver" + torrent.get_absolute_url()
     download_url = "http://testserver" + reverse("torrents:download", args=[torrent.pk])
     assert entry.title == "Hybrid Release"
-    assert entry.link == download_url
+    assert entry.link == page_url
     assert entry.id == page_url
+    assert entry.enclosures[0].href == download_url
     assert entry.guidislink is False or entry.id == page_url
     assert entry.published_parsed is not None
     assert "Hybrid Release" in entry.summary
