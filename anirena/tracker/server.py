@@ -265,8 +265,11 @@ def build_uvicorn_server(app: ASGIApp, host: str, http_port: int, *, log_level: 
     """
     import uvicorn
 
+    from anirena.tracker.http_protocol import RawTargetHttpToolsProtocol
+
     uvicorn_config = uvicorn.Config(
         app,
+        http=RawTargetHttpToolsProtocol,
         host=host,
         port=http_port,
         lifespan="on",

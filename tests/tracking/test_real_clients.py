@@ -176,6 +176,36 @@ def test_aria2_v1_through_site_tracker(site, tmp_path):
     assert shown, f"the site shows seeders, leechers, completed = {counts}, expected (2, 0, 1)"
 
 
+def test_raw_binary_announce_on_the_site_port(site, tmp_path):
+    """An announce whose info_hash and peer_id bytes are not percent-encoded reaches the tracker."""
+    import libtorrent as lt
+    import socket
+    from urllib.parse import quote_from_bytes
+
+    need(_libtorrent_available(), "the libtorrent Python bindings are not installed")
+    if site.process is None:
+        site.start()
+    data = make_payload_torrent(tmp_path, "raw-bytes.mkv", f"{site.url}/announce", "v1")
+    import_torrent(site, tmp_path, data)
+    wait_until_tracked(site, data)
+    info_hash = lt.torrent_info(data).info_hashes().v1.to_bytes()
+    peer_id = bytes(range(0x80, 0x94))
+    # Only `&`, `%` and LF must be encoded; every other byte goes raw.
+    raw = lambda value: b"".join(b"%%%02X" % byte if byte in b"&%\n" else bytes([byte]) for byte in value)  # noqa: E731
+
+    with socket.create_connection(("127.0.0.1", site.port), timeout=5) as connection:
+        connection.sendall(b"GET /announce?info_hash=" + raw(info_hash) + b"&peer_id=" + raw(peer_id)
+                           + b"&port=6881&uploaded=0&downloaded=0&left=0&compact=1 HTTP/1.1\r\n"
+                           + b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    scrape = _fetch(f"{site.url}/scrape?info_hash={quote_from_bytes(info_hash)}")
+
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    assert b"8:completei1e" in scrape, scrape
+
+
 def _aria2(torrent_file: Path, folder: Path, *, check: bool) -> subprocess.Popen:
     command = [
         "aria2c", "--dir", str(folder), "--seed-ratio=0.0", "--enable-dht=false", "--enable-dht6=false",

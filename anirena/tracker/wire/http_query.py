@@ -9,9 +9,10 @@ unreserved set.
 `+` is kept as a literal byte rather than read as a space, because BitTorrent
 clients do not use form encoding.
 
-NOTE: uvicorn's HTTP parsers (httptools 0.9 and h11 0.16) respond with 400 to
-a request line that contains raw control bytes, spaces or bytes >= 0x80,
-before this code runs, so through uvicorn only printable ASCII can arrive unencoded.
+uvicorn's HTTP parsers (httptools and h11) answer 400 to a request line with
+raw control bytes, spaces or bytes >= 0x80 before this code runs. The site and
+`anirena tracker` therefore serve uvicorn through
+anirena.tracker.http_protocol, which percent-encodes those bytes first.
 """
 
 from __future__ import annotations

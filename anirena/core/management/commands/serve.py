@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from anirena.tracker import TrackerConfigError, check_store_for_workers
+from anirena.tracker.http_protocol import RawTargetHttpToolsProtocol
 
 
 class Command(BaseCommand):
@@ -50,4 +51,6 @@ class Command(BaseCommand):
             log_level="warning",
             access_log=False,
             proxy_headers=settings.USE_X_FORWARDED_HOST,
+            # Announces may carry raw binary bytes in the URL; see anirena.tracker.http_protocol.
+            http=RawTargetHttpToolsProtocol,
         )
