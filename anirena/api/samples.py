@@ -2,8 +2,10 @@
 
 They are the published examples that uploaders' scripts follow, so the API must
 keep working with them unchanged apart from BASE_URL. `BASE_URL_MARK` is replaced
-by the site's address when the page is rendered. The slow test in tests/api runs
-the Python samples against a live server.
+by the site's address when the page is rendered. The slow tests in tests/api run
+the Python, Node.js and PHP samples against a live server (test_live_samples.py and
+test_live_samples_clients.py). No test runs the Rust samples, because their crates
+must come from crates.io, nor the build-and-upload samples, which need torrent-builder.
 """
 
 BASE_URL_MARK = "__BASE_URL__"

@@ -1,13 +1,20 @@
 import base64
 import json
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
+import pyotp
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from anirena.accounts.api_keys import create_api_key, mint_bearer_token
+from anirena.accounts.twofactor import new_totp_secret
+from anirena.anime.importer import import_entries
 from anirena.search import catalog, index
+from tests.community_factories import make_group
 from tests.community_factories import site_mode  # noqa: F401 - a fixture
 from tests.factories import make_torrent, make_user
 
@@ -110,3 +117,44 @@ def error_of(response) -> dict:
     assert body["error"]["status"] == response.status_code
     assert set(body["error"]) >= {"status", "code", "field", "message"}
     return body["error"]
+
+
+SAMPLE_RELEASE = "Sword Art Online - 01 [Sampler Subs]"
+
+
+@dataclass
+class SampleSite:
+    """A live server with the account, group, anime entry and torrent file the API guide's samples use."""
+
+    url: str
+    user: object
+    group: object
+    torrent_file: Path
+
+    def totp_code(self) -> str:
+        return pyotp.TOTP(self.user.totp_secret).now()
+
+
+@pytest.fixture
+def sample_site(live_server, tmp_path) -> SampleSite:
+    """Set up the account "sampler" with 2FA, its group, the anime "Sword Art Online" and a torrent of episode 01."""
+    user = make_user("sampler", password=PASSWORD)
+    user.totp_secret = new_totp_secret()
+    user.totp_enabled_at = timezone.now()
+    user.save(update_fields=["totp_secret", "totp_enabled_at"])
+    group = make_group(user, name="Sampler Subs")
+    import_entries([{"sources": ["https://anidb.net/anime/8692"], "title": "Sword Art Online", "synonyms": []}])
+    torrent_file = tmp_path / "file.torrent"
+    torrent_file.write_bytes(make_torrent(name=SAMPLE_RELEASE))
+    # The live server binds an IPv4 socket, so name the address rather than "localhost",
+    # which a client may resolve to ::1 first.
+    url = live_server.url.replace("://localhost:", "://127.0.0.1:")
+    return SampleSite(url=url, user=user, group=group, torrent_file=torrent_file)
+
+
+def fill_placeholders(code: str, replacements: dict[str, str]) -> str:
+    """Return a sample with each placeholder replaced, failing when one is not in the sample."""
+    for old, new in replacements.items():
+        assert old in code, f"{old!r} is not in the sample"
+        code = code.replace(old, new)
+    return code
