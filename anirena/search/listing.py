@@ -31,6 +31,7 @@ from anirena.search.catalog import get_catalog
 from anirena.search.params import InvalidSearchParams, SearchParams
 from anirena.search.query import Query
 from anirena.search.service import default_hide_adult, search_torrents
+from anirena.torrents.names import sorted_by_display_name
 from anirena.torrents.peers import attach_live_counts
 
 _SENTINEL = uuid.UUID(int=0)
@@ -102,8 +103,8 @@ def rows_html(torrents: list, query) -> str:
         if torrent.group_slug:
             group_link = (f' · <a href="{operator_url(Query(groups=(torrent.group_slug,)))}">'
                           f'{escape(torrent.group_name)}</a>')
-        languages = "".join(f' <span class="language" title="{escape(language.name)}">{escape(language.code)}</span>'
-                            for language in torrent.languages_shown)
+        languages = "".join(f' <span class="language" title="{escape(language.display_name)}">'
+                            f'{escape(language.code)}</span>' for language in torrent.languages_shown)
         # Torrent URLs hold only the path and a UUID, sizes and dates only digits and
         # units, and slugs only letters, digits, hyphens and underscores: no escaping.
         detail_url = torrent_url("torrents:detail", torrent.pk)
@@ -111,7 +112,7 @@ def rows_html(torrents: list, query) -> str:
             adult=' class="adult"' if category.is_adult else "",
             category_slug=category.slug,
             category_url=category_urls[key],
-            category_label=escape(f"{category.name} · {sub.name}" if sub else category.name),
+            category_label=escape(category_label(category, sub)),
             detail_url=detail_url,
             title=escape(torrent.title),
             uploader_url=operator_url(Query(users=(torrent.uploader_name,))),
@@ -169,12 +170,12 @@ def category_grid(query, catalog, params) -> str:
         chosen = category.slug == params.category and not params.sub_category
         classes = "category current" if chosen else "category"
         href = escape(with_params(query, category=category.slug, sub_category=None, page=None))
-        links.append(f'<a class="{classes}" href="{href}">{escape(category.name)}</a>')
+        links.append(f'<a class="{classes}" href="{href}">{escape(category.display_name)}</a>')
         for sub in category.sub_categories.all():
             chosen = category.slug == params.category and sub.slug == params.sub_category
             current = ' class="current"' if chosen else ""
             href = escape(with_params(query, category=category.slug, sub_category=sub.slug, page=None))
-            links.append(f'<a{current} href="{href}">{escape(sub.name)}</a>')
+            links.append(f'<a{current} href="{href}">{escape(sub.display_name)}</a>')
         adult = " adult" if category.is_adult else ""
         columns.append(f'<div class="category-column{adult}">{"".join(links)}</div>')
     html = mark_safe("".join(columns))  # noqa: S308 - names and links are escaped above
@@ -193,18 +194,26 @@ def chosen_category_label(catalog, params) -> str:
     if category is None:
         return _("All categories")
     sub = next((item for item in category.sub_categories.all() if item.slug == params.sub_category), None)
-    return f"{category.name} · {sub.name}" if sub else category.name
+    return category_label(category, sub)
+
+
+def category_label(category, sub) -> str:
+    """Return "Category · Sub-category" (or the category alone when `sub` is None) in the active language."""
+    return f"{category.display_name} · {sub.display_name}" if sub else category.display_name
 
 
 def language_options(catalog, chosen) -> str:
-    """Return the <option> elements of the language selector; `chosen` codes compare without letter case."""
+    """Return the <option> elements of the language selector; `chosen` codes compare without letter case.
+
+    The options are sorted by their names in the active language.
+    """
     chosen_codes = frozenset(code.lower() for code in chosen)
-    key = ("language_options", chosen_codes)
+    key = ("language_options", chosen_codes, get_language())
     if key not in catalog.memo:
         _remember(catalog, key, format_html_join(
             "", '<option value="{}"{}>{}</option>',
             ((language.code, mark_safe(" selected") if language.code.lower() in chosen_codes else "",
-              language.name) for language in catalog.languages),
+              language.display_name) for language in sorted_by_display_name(catalog.languages)),
         ))
     return catalog.memo[key]
 

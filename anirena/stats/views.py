@@ -3,6 +3,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from anirena.stats import charts, services
+from anirena.torrents.names import translate_category_name
 
 # strftime-like formats of django.utils.dateformat for the x axis of each period.
 AXIS_FORMATS = {"day": "M j", "week": "M j", "month": "M Y"}
@@ -14,7 +15,9 @@ def stats(request):
         period = services.DEFAULT_PERIOD
     figures = services.cached_figures(period)
     points = [(formats.date_format(start, AXIS_FORMATS[period]), total) for start, total in figures["over_time"]]
-    rows, rows_height = charts.bar_rows(figures["per_category"])
+    # The cached figures hold the stored English names, shared by every language.
+    per_category = [(translate_category_name(name), total) for name, total in figures["per_category"]]
+    rows, rows_height = charts.bar_rows(per_category)
     context = {
         "totals": figures["totals"],
         "counted_at": figures["counted_at"],

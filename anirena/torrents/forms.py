@@ -1,20 +1,47 @@
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from anirena.torrents.models import Category, Language, SubCategory
+from anirena.torrents.names import sorted_by_display_name
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class SubCategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.category.display_name} - {obj.display_name}"
+
+
+class DisplayNameOrderIterator(ModelChoiceIterator):
+    """Choices of a field that has no empty choice, sorted by their names in the active language."""
+
+    def __iter__(self):
+        for obj in sorted_by_display_name(self.queryset):
+            yield self.choice(obj)
+
+
+class LanguagesChoiceField(forms.ModelMultipleChoiceField):
+    iterator = DisplayNameOrderIterator
+
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
 
 
 class UploadForm(forms.Form):
     torrent = forms.FileField(label=_("Torrent file"))
     name = forms.CharField(label=_("Name"), required=False, max_length=512,
                            help_text=_("Leave blank to use the name inside the torrent file."))
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), to_field_name="slug",
-                                      empty_label=_("Choose a category"))
-    sub_category = forms.ModelChoiceField(label=_("Sub-category"), queryset=SubCategory.objects.select_related("category"),
+    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.all(), to_field_name="slug",
+                                   empty_label=_("Choose a category"))
+    sub_category = SubCategoryChoiceField(label=_("Sub-category"), queryset=SubCategory.objects.select_related("category"),
                                           required=False, empty_label=_("None"))
-    languages = forms.ModelMultipleChoiceField(label=_("Languages"), queryset=Language.objects.all(), required=False,
-                                               widget=forms.SelectMultiple(attrs={"size": 8}))
+    languages = LanguagesChoiceField(label=_("Languages"), queryset=Language.objects.all(), required=False,
+                                     widget=forms.SelectMultiple(attrs={"size": 8}))
     group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 10}),
                                   max_length=settings.DESCRIPTION_MAX_LENGTH,

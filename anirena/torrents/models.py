@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from anirena.torrents.names import translate_category_name, translate_language_name
+
 
 class Category(models.Model):
     slug = models.SlugField(max_length=32, unique=True)
@@ -17,6 +19,11 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active interface language, for HTML pages. The API and feeds use `name`."""
+        return translate_category_name(self.name)
 
 
 class SubCategory(models.Model):
@@ -33,6 +40,11 @@ class SubCategory(models.Model):
     def __str__(self) -> str:
         return f"{self.category.name} - {self.name}"
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active interface language, for HTML pages. The API and feeds use `name`."""
+        return translate_category_name(self.name)
+
 
 class Language(models.Model):
     """A BCP 47 content language, with the country whose flag stands for it."""
@@ -47,6 +59,11 @@ class Language(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active interface language, for HTML pages. The API and feeds use `name`."""
+        return translate_language_name(self.name)
 
 
 class Torrent(models.Model):
