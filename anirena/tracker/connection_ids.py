@@ -6,7 +6,8 @@ by a keyed BLAKE2b digest (6 bytes) of that full time and the client IP. BEP
 it, so `verify` accepts it for VALID_SECONDS, checked with one digest. A client that
 spoofs its source address never receives the id, which is what protects the
 UDP announce against spoofing. The port is left out so that a NAT that
-changes the source port does not invalidate the id.
+changes the source port does not invalidate the id. Verified ids are
+remembered until they expire, so a client's later requests skip the digest.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ CLOCK_SKEW_SECONDS = 5
 CONNECTION_ID_SIZE = 8
 _STAMP_MODULUS = 1 << 16
 _DIGEST_SIZE = 6
+# Verified ids are remembered with the last second they are valid, so a
+# client's next requests skip the digest. The memory is emptied when full.
+_VERIFIED_MAX = 16384
 
 
 class ConnectionIdSigner:
@@ -37,6 +41,7 @@ class ConnectionIdSigner:
             secret = hashlib.blake2b(secret).digest()
         self._key = secret
         self._clock = clock
+        self._verified: dict[bytes, int] = {}
 
     def issue(self, packed_ip: bytes) -> bytes:
         issued = int(self._clock())
@@ -46,12 +51,21 @@ class ConnectionIdSigner:
         if len(connection_id) != CONNECTION_ID_SIZE:
             return False
         now = int(self._clock())
+        remembered = connection_id + packed_ip
+        valid_until = self._verified.get(remembered)
+        if valid_until is not None and now <= valid_until:
+            return True
         age = (now - int.from_bytes(connection_id[:2], "big")) % _STAMP_MODULUS
         if age > _STAMP_MODULUS - CLOCK_SKEW_SECONDS:
             age -= _STAMP_MODULUS
         elif age > VALID_SECONDS:
             return False
-        return hmac.compare_digest(connection_id[2:], self._digest(packed_ip, now - age))
+        if not hmac.compare_digest(connection_id[2:], self._digest(packed_ip, now - age)):
+            return False
+        if len(self._verified) >= _VERIFIED_MAX:
+            self._verified.clear()
+        self._verified[remembered] = now - age + VALID_SECONDS
+        return True
 
     def _digest(self, packed_ip: bytes, issued: int) -> bytes:
         message = issued.to_bytes(8, "big", signed=True) + packed_ip

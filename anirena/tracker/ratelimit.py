@@ -28,7 +28,7 @@ class RateLimitedWarnings:
         # kind -> [time of the last logged message, events suppressed since]
         self._state: dict[str, list[float]] = {}
 
-    def warn(self, kind: str, message: str, *args: object, exc_info: bool = False) -> None:
+    def warn(self, kind: str, message: str, *args: object, exc_info: bool | BaseException = False) -> None:
         now = self._clock()
         state = self._state.get(kind)
         if state is not None and now - state[0] < self._interval:

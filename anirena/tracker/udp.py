@@ -117,19 +117,22 @@ class UdpTrackerProtocol(asyncio.DatagramProtocol):
             if size < ANNOUNCE_REQUEST_SIZE:
                 self._send(error_response(transaction_id, messages.MALFORMED_PACKET), addr)
                 return
-            self._run(self._announce(data, addr, packed_ip, transaction_id))
+            if self._inline:
+                self._announce_now(data, addr, packed_ip, transaction_id)
+            else:
+                self._run(self._announce(data, addr, packed_ip, transaction_id))
         elif action == ACTION_SCRAPE:
             self._run(self._scrape(data, addr, transaction_id))
         else:
             self._send(error_response(transaction_id, messages.INVALID_ACTION), addr)
 
-    async def _announce(self, data: bytes, addr: tuple[Any, ...], packed_ip: bytes, transaction_id: bytes) -> None:
+    def _announce_request(self, data: bytes, packed_ip: bytes) -> tuple[tuple, int] | str:
+        """Return the arguments for Tracker.announce and the address family, or an error message."""
         (info_hash, peer_id, _downloaded, left, _uploaded, event, ip_field, _key, numwant, port) = (
             ANNOUNCE_BODY.unpack_from(data, HEADER_SIZE)
         )
         if event > EVENT_STOPPED:
-            self._send(error_response(transaction_id, messages.INVALID_EVENT), addr)
-            return
+            return messages.INVALID_EVENT
         # The ip field is IPv4 only (BEP 15), so it can only replace an IPv4 source.
         if self._trust_ip and ip_field != _NO_IP and len(packed_ip) == 4:
             packed_ip = ip_field
@@ -143,22 +146,47 @@ class UdpTrackerProtocol(asyncio.DatagramProtocol):
             numwant = self._numwant_default
         if numwant > limit:
             numwant = limit
+        return (info_hash, peer_id, packed_ip, port, left == 0, event, numwant, family), family
+
+    def _announce_now(self, data: bytes, addr: tuple[Any, ...], packed_ip: bytes, transaction_id: bytes) -> None:
+        request = self._announce_request(data, packed_ip)
+        if isinstance(request, str):
+            self._send(error_response(transaction_id, request), addr)
+            return
+        arguments, family = request
         try:
-            result, _ = await self._tracker.announce(
-                info_hash, peer_id, packed_ip, port, left == 0, event, numwant, family
-            )
-        except TrackerError as error:
-            self._send(error_response(transaction_id, error.args[0]), addr)
+            result = self._tracker.announce_now(*arguments)
+        except Exception as error:
+            self._send_announce_error(transaction_id, error, addr)
             return
-        except Exception:
-            self._warnings.warn("announce", "UDP announce failed", exc_info=True)
-            self._send(error_response(transaction_id, messages.INTERNAL_ERROR), addr)
+        self._send_announce(transaction_id, result, family, addr)
+
+    async def _announce(self, data: bytes, addr: tuple[Any, ...], packed_ip: bytes, transaction_id: bytes) -> None:
+        request = self._announce_request(data, packed_ip)
+        if isinstance(request, str):
+            self._send(error_response(transaction_id, request), addr)
             return
+        arguments, family = request
+        try:
+            result, _ = await self._tracker.announce(*arguments)
+        except Exception as error:
+            self._send_announce_error(transaction_id, error, addr)
+            return
+        self._send_announce(transaction_id, result, family, addr)
+
+    def _send_announce(self, transaction_id: bytes, result, family: int, addr: tuple[Any, ...]) -> None:
         peers = result.peers4 if family == FAMILY_V4 else result.peers6
         response = announce_response(
             transaction_id, self._interval, clamp_u32(result.leechers), clamp_u32(result.seeders), peers
         )
         self._send(response, addr)
+
+    def _send_announce_error(self, transaction_id: bytes, error: Exception, addr: tuple[Any, ...]) -> None:
+        if isinstance(error, TrackerError):
+            self._send(error_response(transaction_id, error.args[0]), addr)
+            return
+        self._warnings.warn("announce", "UDP announce failed", exc_info=error)
+        self._send(error_response(transaction_id, messages.INTERNAL_ERROR), addr)
 
     async def _scrape(self, data: bytes, addr: tuple[Any, ...], transaction_id: bytes) -> None:
         count, remainder = divmod(len(data) - HEADER_SIZE, SCRAPE_HASH_SIZE)

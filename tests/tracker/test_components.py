@@ -277,6 +277,22 @@ def test_connection_id_rejected_after_two_minutes():
     assert not signer.verify(connection_id, b"\x0a\x00\x00\x01")
 
 
+def test_remembered_connection_id_still_expires():
+    clock = FakeClock(start=6000.5)
+    signer = ConnectionIdSigner(b"k", clock=clock)
+    connection_id = signer.issue(b"\x0a\x00\x00\x01")
+    clock.advance(60)
+    verified_early = signer.verify(connection_id, b"\x0a\x00\x00\x01")
+    clock.advance(60)
+    verified_at_limit = signer.verify(connection_id, b"\x0a\x00\x00\x01")
+    clock.advance(1)
+
+    assert verified_early
+    assert verified_at_limit
+    assert not signer.verify(connection_id, b"\x0a\x00\x00\x01")
+    assert not signer.verify(connection_id, b"\x0a\x00\x00\x02")
+
+
 def test_connection_id_across_stamp_wraparound():
     clock = FakeClock(start=float(65536 * 10 - 30))
     signer = ConnectionIdSigner(b"k", clock=clock)

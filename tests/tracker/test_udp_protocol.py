@@ -349,7 +349,11 @@ def test_store_failure_sends_error(udp, tracker, monkeypatch):
     async def broken(*args, **kwargs):
         raise ConnectionError("store down")
 
+    def broken_now(*args, **kwargs):
+        raise ConnectionError("store down")
+
     monkeypatch.setattr(tracker, "_store_announce", broken)
+    monkeypatch.setattr(tracker, "_store_announce_now", broken_now)
 
     assert error_message(udp.announce()) == messages.INTERNAL_ERROR
 
