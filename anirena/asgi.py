@@ -2,7 +2,8 @@
 
 Django's ASGI handler speaks only HTTP, so this wrapper answers the lifespan
 protocol itself and starts what `anirena serve` runs beside the site (the
-tracker and the in-process job consumer) through `anirena.core.services`.
+tracker and the in-process job consumer) through `anirena.core.services`. Pages
+for visitors without cookies pass through `anirena.core.page_cache` first.
 """
 
 import logging
@@ -10,11 +11,14 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anirena.settings")
 
+from django.conf import settings  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
+
+from anirena.core.page_cache import PageCache  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-django_application = get_asgi_application()
+django_application = PageCache(get_asgi_application(), settings.PAGE_CACHE_SECONDS)
 
 from anirena.core import services  # noqa: E402
 

@@ -157,6 +157,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "anirena"}}
 REDIS_PREFIX = env_str("ANIRENA_REDIS_PREFIX", "anirena")
+# Seconds that each web process reuses a whole page for visitors without cookies
+# (anirena/core/page_cache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("ANIRENA_PAGE_CACHE_SECONDS", 10, minimum=0, maximum=3600)
 
 # Jobs run on huey: a SQLite-backed queue consumed inside `anirena serve` by default,
 # Redis with separate `anirena run_huey` workers when ANIRENA_REDIS_URL is set.

@@ -6,7 +6,11 @@ Two measurements per address:
   `--requests` times. The p50 and p95 of those times are the cost of the view.
 * over HTTP: `anirena serve` (uvicorn) runs on 127.0.0.1 and wrk loads it
   (``wrk -t1 -c8 -d15s`` by default, the settings of the reference figures).
-  Its p50, p95 and requests per second include queueing behind the worker.
+  Its p50, p95 and requests per second include queueing behind the worker. wrk
+  sends no cookie, like a visitor who is not signed in. The server runs three
+  times: with the defaults (whole pages kept by the page cache), with only the
+  listing table cache (as a signed-in reader, whose cookie bypasses the page
+  cache, is served), and with neither.
 
 The database comes from the environment, as for `anirena serve`:
 
@@ -152,9 +156,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, workers: int, listing_cache: bool, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, workers: int, page_cache: bool, listing_cache: bool, log_path: Path) -> subprocess.Popen:
     # The announce URLs keep their defaults: they are part of the stored .torrent lengths' key.
     env = dict(SERVER_ENV)
+    if not page_cache:
+        env["ANIRENA_PAGE_CACHE_SECONDS"] = "0"
     if not listing_cache:
         env["ANIRENA_LISTING_CACHE_SECONDS"] = "0"
     command = [str(Path(sys.executable).with_name("anirena")), "serve", "--host", "127.0.0.1", "--port", str(port),
@@ -198,10 +204,10 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
     }
 
 
-def load_over_http(urls: dict[str, str], args, listing_cache: bool) -> dict[str, dict]:
+def load_over_http(urls: dict[str, str], args, page_cache: bool, listing_cache: bool) -> dict[str, dict]:
     port = args.port or free_port()
     log_path = (args.output or Path("search-load.json")).with_suffix(".server.log")
-    server = start_server(port, args.workers, listing_cache, log_path)
+    server = start_server(port, args.workers, page_cache, listing_cache, log_path)
     try:
         return {name: run_wrk(f"http://127.0.0.1:{port}{url}", args.duration, args.connections)
                 for name, url in urls.items()}
@@ -233,17 +239,25 @@ def _http_cells(figures: dict | None) -> str:
     return f"{figures['p50_ms']:.1f} / {figures['p95_ms']:.1f} | {figures['requests_per_second']:.0f}"
 
 
-def markdown(label: str, urls: dict, local: dict, cached: dict, uncached: dict) -> str:
+HTTP_MODES = (
+    # (record key, column title, page cache, table cache)
+    ("http_page_cache_on", "HTTP, page cache on", True, True),
+    ("http_table_cache_on", "HTTP, table cache only", False, True),
+    ("http_table_cache_off", "HTTP, no cache", False, False),
+)
+
+
+def markdown(label: str, urls: dict, local: dict, record: dict) -> str:
+    titles = "".join(f" {title}: p50 / p95 (ms) | req/s |" for _key, title, _page, _table in HTTP_MODES)
     lines = [
         f"### {label}", "",
-        "| page | in-process p50 / p95 (ms) | CPU p50 / p95 (ms) | HTTP, table cache on: p50 / p95 (ms) | req/s "
-        "| HTTP, table cache off: p50 / p95 (ms) | req/s |",
-        "|---|---|---|---|---|---|---|",
+        "| page | in-process p50 / p95 (ms) | CPU p50 / p95 (ms) |" + titles,
+        "|---|---|---|" + "---|---|" * len(HTTP_MODES),
     ]
     for name, figures in local.items():
         cpu = f"{figures['cpu_p50_ms']:.1f} / {figures['cpu_p95_ms']:.1f}" if "cpu_p50_ms" in figures else "–"
-        lines.append(f"| {name} | {figures['p50_ms']:.1f} / {figures['p95_ms']:.1f} | {cpu} "
-                     f"| {_http_cells(cached.get(name))} | {_http_cells(uncached.get(name))} |")
+        cells = "".join(f" {_http_cells(record.get(key, {}).get(name))} |" for key, _title, _page, _table in HTTP_MODES)
+        lines.append(f"| {name} | {figures['p50_ms']:.1f} / {figures['p95_ms']:.1f} | {cpu} |" + cells)
     lines += ["", "Addresses:", ""] + [f"- {name}: `{url}`" for name, url in urls.items()]
     return "\n".join(lines)
 
@@ -263,13 +277,12 @@ def main() -> None:
     record["load_average_after_in_process"] = os.getloadavg()
     save(args.output, record)
     if not args.skip_http:
-        record["http_table_cache_on"] = load_over_http(urls, args, listing_cache=True)
-        save(args.output, record)
-        record["http_table_cache_off"] = load_over_http(urls, args, listing_cache=False)
+        for key, _title, page_cache, listing_cache in HTTP_MODES:
+            record[key] = load_over_http(urls, args, page_cache=page_cache, listing_cache=listing_cache)
+            save(args.output, record)
         record["load_average_after_http"] = os.getloadavg()
         save(args.output, record)
-    print(markdown(args.label, urls, record["in_process"], record.get("http_table_cache_on", {}),
-                   record.get("http_table_cache_off", {})))
+    print(markdown(args.label, urls, record["in_process"], record))
 
 
 def save(path: Path | None, record: dict) -> None:
