@@ -33,6 +33,9 @@ MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 
 _BYPASS_HEADERS = frozenset((b"cookie", b"authorization", b"if-none-match", b"if-modified-since"))
+# Request headers that pick the site answering, whatever the response's Vary says: a
+# release group's subdomain serves its own page at "/", and links follow the scheme.
+_SITE_HEADERS = (b"host", b"x-forwarded-host", b"x-forwarded-proto")
 _UNCACHEABLE_DIRECTIVES = re.compile(rb"\b(?:private|no-store|no-cache)\b", re.IGNORECASE)
 
 
@@ -50,7 +53,7 @@ class _Page:
 
 @dataclass
 class _Address:
-    """The pages of one path and query string, by the request values of the headers they vary on."""
+    """The pages of one address (site, path and query string), by the request values of the headers they vary on."""
 
     vary: tuple[bytes, ...]
     pages: dict[tuple[bytes, ...], _Page] = field(default_factory=dict)
@@ -65,15 +68,17 @@ class PageCache:
         self.seconds = seconds
         self.max_bytes = max_bytes
         self._clock = clock
-        self._addresses: OrderedDict[tuple[str, bytes], _Address] = OrderedDict()
+        # Keyed by scheme, the _SITE_HEADERS values, path and query string.
+        self._addresses: OrderedDict[tuple, _Address] = OrderedDict()
         self._bytes = 0
 
     async def __call__(self, scope: Scope, receive, send) -> None:
         if not self._eligible(scope):
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope.get("query_string", b""))
         headers = dict(scope["headers"])
+        key = (scope["scheme"], *(headers.get(name, b"") for name in _SITE_HEADERS),
+               scope["path"], scope.get("query_string", b""))
         page = self._lookup(key, headers)
         if page is not None:
             await self._replay(page, scope["method"] == "HEAD", send)
@@ -87,7 +92,7 @@ class PageCache:
             return False
         return not any(name in _BYPASS_HEADERS for name, _value in scope["headers"])
 
-    def _lookup(self, key: tuple[str, bytes], headers: dict[bytes, bytes]) -> _Page | None:
+    def _lookup(self, key: tuple, headers: dict[bytes, bytes]) -> _Page | None:
         address = self._addresses.get(key)
         if address is None:
             return None

@@ -34,7 +34,8 @@ class Site:
 
 
 def request(cache, path=HOME, *, method="GET", headers=(), query=b"") -> tuple[int, dict, bytes]:
-    scope = {"type": "http", "method": method, "path": path, "query_string": query, "headers": list(headers)}
+    scope = {"type": "http", "scheme": "http", "method": method, "path": path, "query_string": query,
+             "headers": list(headers)}
     sent = []
 
     async def receive():
@@ -117,6 +118,16 @@ def test_query_string_is_part_of_the_key(cache, site):
     request(cache, query=b"q=a")
 
     assert site.calls == 2
+
+
+def test_each_host_has_its_own_pages(cache, site):
+    main = request(cache, headers=[(b"host", b"anirena.example")])
+    group = request(cache, headers=[(b"host", b"subs.anirena.example")])
+    main_again = request(cache, headers=[(b"host", b"anirena.example")])
+
+    assert site.calls == 2
+    assert main[2] == main_again[2] == b"page - 1"
+    assert group[2] == b"page - 2"
 
 
 def test_pages_vary_on_response_vary_headers(cache, site):
