@@ -105,7 +105,7 @@ def parse_torrent(
     except BencodeError as exc:
         raise MetainfoError(
             "invalid-bencoding",
-            f"This is not a valid torrent file: {exc.message} at byte {exc.offset}.",
+            f"It is not bencoded data: {exc.message} at byte {exc.offset}.",
             offset=exc.offset,
         ) from exc
     return _Parser(data, doc).parse()

@@ -144,5 +144,5 @@ def upload_preview(request):
         try:
             context["meta"] = parse_torrent(upload_file.read(), max_size=settings.MAX_TORRENT_SIZE)
         except MetainfoError as error:
-            context["error"] = _("The .torrent file is invalid: %(reason)s") % {"reason": error}
+            context["error"] = _("This .torrent file cannot be accepted. %(reason)s") % {"reason": error}
     return render(request, "htmx/upload_preview.html", context)

@@ -63,6 +63,6 @@ def test_corpus_imports_with_libtorrent_hashes(uploader):
 
 def test_invalid_corpus_file_leaves_database_unchanged(uploader):
     data = shared_data("torrents", "libtorrent", "test_torrents", "unaligned_pieces.torrent").read_bytes()
-    with pytest.raises(UploadRejected, match="invalid"):
+    with pytest.raises(UploadRejected, match="cannot be accepted"):
         upload_torrent(uploader, UploadRequest(data=data, category="anime"), add_missing_site_tracker=True)
     assert Torrent.objects.count() == 0

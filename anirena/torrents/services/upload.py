@@ -159,7 +159,7 @@ def _read_metainfo(request: UploadRequest, add_missing_site_tracker: bool) -> tu
     try:
         meta = parse_torrent(request.data, max_size=settings.MAX_TORRENT_SIZE)
     except MetainfoError as error:
-        raise UploadRejected(_("The .torrent file is invalid: %(reason)s") % {"reason": error}, code="invalid_torrent") from None
+        raise UploadRejected(_("This .torrent file cannot be accepted. %(reason)s") % {"reason": error}, code="invalid_torrent") from None
 
     data = request.data
     if request.is_private and not meta.private:
