@@ -72,3 +72,20 @@ def test_ambiguous_weak_match_gives_no_suggestion(db):
     # Eleven entries share the stripped key "sameshow"; a cut-down candidate matching them all is too vague.
     import_entries([entry(100 + number, f"Same Show Movie {number}") for number in range(1, 12)])
     assert suggest_anime("[Group] Same Show Movie 2 The Lost Episode [720p].mkv") is None
+
+
+@pytest.mark.django_db
+def test_title_substring_index_exists_on_postgresql():
+    from django.db import connection
+
+    index = "anime_animetitle_search_text_trgm"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
+            row = cursor.fetchone()
+            assert row is not None
+            assert "gin_trgm_ops" in row[0]
+        else:
+            # SQLite has no trigram index, and the migration leaves it alone.
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [index])
+            assert cursor.fetchone() is None
