@@ -13,10 +13,10 @@ _ANY_ADDRESS = {"", "0.0.0.0", "::", "[::]"}
 
 
 def serve_site_url(args: list[str]) -> str:
-    """The site address that `anirena serve ARGS` listens on, for when ANIRENA_SITE_URL is unset.
+    """Return the site address that `anirena serve ARGS` listens on, for when ANIRENA_SITE_URL is unset.
 
     Links in pages and mails and the default announce URL must reach the port
-    the site serves; a wildcard address reads as 127.0.0.1.
+    the site serves. A wildcard address becomes 127.0.0.1.
     """
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--host", default="127.0.0.1")

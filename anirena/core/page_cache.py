@@ -1,11 +1,11 @@
 """A short-lived cache of whole pages for visitors without cookies, in front of Django.
 
 Most requests to a torrent index come from visitors who are not signed in: the home
-page, searches, torrent pages and feeds polled by torrent clients. A request without a
-Cookie or Authorization header gets the same page as any other such request with the
-same values of the headers that the response varies on, so its response is kept for a
-few seconds (ANIRENA_PAGE_CACHE_SECONDS) and sent again without running Django. That
-skips Django's request handling, the database and the thread that runs the view.
+page, searches, torrent pages and feeds polled by torrent clients. Two requests without a
+Cookie or Authorization header get the same page when they agree on the headers that the
+response varies on. Such a response is therefore kept for a few seconds
+(ANIRENA_PAGE_CACHE_SECONDS) and sent again without running Django, which skips Django's
+request handling, the database and the thread that runs the view.
 
 Only GET and HEAD requests without conditional headers, to the paths of
 `CACHED_PATHS`, are looked up. A response is stored only when it is a 200 without
@@ -33,8 +33,8 @@ MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 
 _BYPASS_HEADERS = frozenset((b"cookie", b"authorization", b"if-none-match", b"if-modified-since"))
-# Request headers that pick the site answering, whatever the response's Vary says: a
-# release group's subdomain serves its own page at "/", and links follow the scheme.
+# Request headers that select the site serving the request, whatever the response's Vary
+# lists: a release group's subdomain serves its own page at "/", and links follow the scheme.
 _SITE_HEADERS = (b"host", b"x-forwarded-host", b"x-forwarded-proto")
 _UNCACHEABLE_DIRECTIVES = re.compile(rb"\b(?:private|no-store|no-cache)\b", re.IGNORECASE)
 
@@ -45,10 +45,11 @@ class _Page:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    # Bytes counted against the cache's limit: body, headers and an estimate of the overhead.
+    size: int = field(init=False)
 
-    @property
-    def size(self) -> int:
-        return len(self.body) + sum(len(name) + len(value) for name, value in self.headers) + 200
+    def __post_init__(self) -> None:
+        self.size = len(self.body) + sum(len(name) + len(value) for name, value in self.headers) + 200
 
 
 @dataclass
@@ -57,6 +58,7 @@ class _Address:
 
     vary: tuple[bytes, ...]
     pages: dict[tuple[bytes, ...], _Page] = field(default_factory=dict)
+    size: int = 0
 
 
 class PageCache:
@@ -147,19 +149,21 @@ class PageCache:
         if page.size > self.max_bytes:
             return
         address = self._addresses.pop(key, None)
-        if address is not None:
-            self._bytes -= sum(old.size for old in address.pages.values())
-            if address.vary != vary:
-                address = None
+        if address is not None and address.vary != vary:
+            self._bytes -= address.size
+            address = None
         if address is None:
             address = _Address(vary)
         values = tuple(headers.get(name, b"") for name in vary)
+        replaced = address.pages.get(values)
+        change = page.size - (replaced.size if replaced is not None else 0)
         address.pages[values] = page
+        address.size += change
+        self._bytes += change
         self._addresses[key] = address
-        self._bytes += sum(stored.size for stored in address.pages.values())
         while self._bytes > self.max_bytes and self._addresses:
             _key, dropped = self._addresses.popitem(last=False)
-            self._bytes -= sum(stored.size for stored in dropped.pages.values())
+            self._bytes -= dropped.size
 
 
 def _may_share(start: Message) -> bool:

@@ -68,8 +68,7 @@ class Tracker:
             info_hash, key, peer_id, packed_ip + port.to_bytes(2, "big"), seeder, event, numwant, families,
             with_peer_ids,
         )
-        if result.new_completion:
-            self.completed.add(key)
+        self._count_completion(key, result)
         return result, self.downloaded(key)
 
     def announce_now(
@@ -92,11 +91,15 @@ class Tracker:
         result = self._store_announce_now(
             info_hash, key, peer_id, packed_ip + port.to_bytes(2, "big"), seeder, event, numwant, families
         )
-        if result.new_completion:
-            self.completed.add(key)
+        self._count_completion(key, result)
         return result
 
+    def _count_completion(self, key: str, result: AnnounceResult) -> None:
+        if result.new_completion:
+            self.completed.add(key)
+
     def _admit(self, info_hash: bytes, numwant: int) -> tuple[str, int]:
+        """Return the torrent key and the numwant to use; raise TrackerError for an unregistered hash."""
         key = self._lookup(info_hash)
         if key is None:
             raise TrackerError(messages.UNREGISTERED_TORRENT)

@@ -21,6 +21,7 @@ from anirena.tracker.core import Tracker, TrackerError
 from anirena.tracker.events import EVENT_STOPPED, FAMILY_V4, FAMILY_V6
 from anirena.tracker.inline import run_inline
 from anirena.tracker.ratelimit import RateLimitedWarnings
+from anirena.tracker.store.base import AnnounceResult
 from anirena.tracker.wire import messages
 from anirena.tracker.wire.addresses import pack_ip
 from anirena.tracker.wire.udp_packets import (
@@ -174,7 +175,7 @@ class UdpTrackerProtocol(asyncio.DatagramProtocol):
             return
         self._send_announce(transaction_id, result, family, addr)
 
-    def _send_announce(self, transaction_id: bytes, result, family: int, addr: tuple[Any, ...]) -> None:
+    def _send_announce(self, transaction_id: bytes, result: AnnounceResult, family: int, addr: tuple[Any, ...]) -> None:
         peers = result.peers4 if family == FAMILY_V4 else result.peers6
         response = announce_response(
             transaction_id, self._interval, clamp_u32(result.leechers), clamp_u32(result.seeders), peers

@@ -1,10 +1,10 @@
-"""The floor of a Python UDP server on uvloop: answer every datagram with a fixed-size reply, nothing else.
+"""The floor of a Python UDP server on uvloop: reply to every datagram with fixed bytes, nothing else.
 
     .venv/bin/python bench/tracker/udp_floor.py --port PORT [--seconds 60]
 
-It answers a BEP 15 connect or announce from `udp_load.py` with the request's
+It replies to a BEP 15 connect or announce from `udp_load.py` with the request's
 action and transaction id followed by 340 zero bytes (the size of an announce
-response with 50 peers), so the load generator counts the replies as answers.
+response with 50 peers), so the load generator counts the replies as responses.
 Run `udp_load.py --server-pid PID` against it to measure the cost of uvloop's
 callback and the two system calls per request, without any tracker code.
 Listens on 127.0.0.1 only and stops after --seconds.

@@ -18,7 +18,7 @@ class FakeClock:
 
 
 class Site:
-    """An ASGI app that counts its calls and answers with the headers a test gives it."""
+    """An ASGI app that counts its calls and responds with the headers a test sets."""
 
     def __init__(self) -> None:
         self.calls = 0

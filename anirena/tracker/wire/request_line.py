@@ -1,8 +1,8 @@
-"""Percent-encoding of raw bytes in HTTP request targets, before a strict parser sees them.
+"""Percent-encoding of raw bytes in HTTP request targets, before a strict parser reads them.
 
 BitTorrent clients put binary `info_hash` and `peer_id` values in the announce
 URL, and some leave bytes unencoded that RFC 9112 does not allow there (bytes
->= 0x80, control bytes, DEL, space, `#`). llhttp (uvicorn's httptools) and h11 answer such
+>= 0x80, control bytes, DEL, space, `#`). llhttp (uvicorn's httptools) and h11 reject such
 a request line with 400 before any application code runs. Percent-encoding
 those bytes gives the URL the same meaning for any decoder that reads the query
 as bytes, as anirena.tracker.wire.http_query does, so `TargetEncoder` rewrites
@@ -28,8 +28,8 @@ _BODY_OR_UPGRADE = re.compile(
     re.IGNORECASE,
 )
 
-# Longest request line or header block held back while waiting for its end;
-# longer ones go through unchanged and the parser answers them.
+# Maximum size of a request line or header block held back while waiting for its end.
+# Longer ones go through unchanged, and the parser rejects them.
 MAX_BUFFERED = 64 * 1024
 
 _REQUEST_LINE, _HEADERS, _PASS_THROUGH = range(3)
@@ -39,7 +39,7 @@ def encode_target(line: bytes) -> bytes:
     """Return the request line (without its line ending) with its target's invalid bytes encoded.
 
     The target is what lies between the first and the last space, so a raw
-    space or CR inside it is encoded too; a line without two spaces is returned
+    space or CR inside it is encoded too. A line without two spaces is returned
     unchanged for the parser to reject.
     """
     first = line.find(b" ")
@@ -98,9 +98,9 @@ class TargetEncoder:
                     self._pending = block
                     output.append(data)
                     break
-                taken = end - len(self._pending)
-                output.append(data[:taken])
-                data = data[taken:]
+                header_bytes = end - len(self._pending)
+                output.append(data[:header_bytes])
+                data = data[header_bytes:]
                 self._pending = b""
                 if _BODY_OR_UPGRADE.search(block[:end]):
                     return self._give_up(output, data)
